@@ -1,0 +1,197 @@
+"""The interaction catalog: the one declarative description of what the store holds.
+
+Models, migrations, the importer's validation, the designer's dropdowns and operators and the
+query compiler's column map all derive from the tables below (see
+shared spec interaction-catalog.md). Adding a type or a field is one edit here plus a migration.
+
+This module is Django-free so that the query language package can use it too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class FieldKind(StrEnum):
+    """The value type of a field; it decides operators, parsing and the column type."""
+
+    GUID = "guid"
+    STRING = "string"
+    NUMBER = "number"
+    INTEGER = "integer"
+    BOOLEAN = "boolean"
+    DATETIME = "datetime"
+
+    @property
+    def is_numeric(self) -> bool:
+        return self in (FieldKind.NUMBER, FieldKind.INTEGER)
+
+
+@dataclass(frozen=True)
+class RecordType:
+    """A record that ID fields point to (the designer's record lookups)."""
+
+    name: str  # the import line type, e.g. "CustomerJourney"
+    id_field: str  # e.g. "CustomerJourneyId"
+    label: str  # e.g. "customer journey"
+    model_name: str = ""  # the Django model, when the type name would clash (Segment is also our own model)
+
+    @property
+    def model(self) -> str:
+        return self.model_name or self.name
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str  # catalog spelling, e.g. "CustomerJourneyId"
+    kind: FieldKind
+    record: RecordType | None = None  # set on ID fields that point to a record
+
+    @property
+    def column(self) -> str:
+        """The database column, derived from the name: CustomerJourneyId -> customer_journey_id."""
+        return snake_case(self.name)
+
+    @property
+    def label(self) -> str:
+        return self.record.label if self.record else split_words(self.name)
+
+
+@dataclass(frozen=True)
+class InteractionType:
+    name: str  # e.g. "EmailClicked"
+    display_name: str  # e.g. "Email clicked"
+    fields: tuple[Field, ...]  # the type's own fields, after the three common ones
+
+    @property
+    def all_fields(self) -> tuple[Field, ...]:
+        return COMMON_FIELDS + self.fields
+
+    @property
+    def table(self) -> str:
+        return "interactions_" + self.name.lower()
+
+    def field(self, name: str) -> Field | None:
+        """The field spelled `name` in any letter case, or None."""
+        return _field_index(self).get(name.lower())
+
+
+def snake_case(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
+
+
+def split_words(name: str) -> str:
+    return snake_case(name).replace("_", " ")
+
+
+RECORD_TYPES: tuple[RecordType, ...] = (
+    RecordType("CustomerJourney", "CustomerJourneyId", "customer journey"),
+    RecordType("MarketingEmail", "MessageId", "marketing email"),
+    RecordType("MarketingForm", "FormId", "marketing form"),
+    RecordType("MarketingPage", "PageId", "marketing page"),
+    RecordType("Website", "WebsiteId", "website"),
+    RecordType("Event", "EventId", "event"),
+    RecordType("Segment", "SegmentId", "segment (subscription list)", "SubscriptionList"),
+    RecordType("Survey", "SurveyId", "survey"),
+)
+_RECORD_BY_ID_FIELD = {r.id_field: r for r in RECORD_TYPES}
+
+# Fields that are not plain strings; every other field is a string (catalog spec).
+_SPECIAL_KINDS = {
+    "Score": FieldKind.NUMBER,
+    "BoostValue": FieldKind.INTEGER,
+}
+
+
+def _field(name: str) -> Field:
+    record = _RECORD_BY_ID_FIELD.get(name)
+    if record is not None:
+        return Field(name, FieldKind.GUID, record)
+    return Field(name, _SPECIAL_KINDS.get(name, FieldKind.STRING))
+
+
+COMMON_FIELDS: tuple[Field, ...] = (
+    Field("InteractionId", FieldKind.GUID),
+    Field("ContactId", FieldKind.GUID),
+    Field("Timestamp", FieldKind.DATETIME),
+)
+
+_GROUPS = {
+    "J": ("CustomerJourneyId", "CustomerJourneyIterationId", "ActivityId"),
+    "E": ("MessageId", "SendingId", "UsageType"),
+    "A": ("EmailDomain", "EmailAddressUsed"),
+    "W": (
+        "VisitorId", "SessionId", "CountryIsoCode", "State", "City", "PostalCode",
+        "BrowserId", "BrowserVersion", "OperatingSystemId", "OperatingSystemVersion",
+    ),
+    "S": ("SearchPhrase", "SearchEngineName", "VisitDuration", "VisitorReturningStatus"),
+}
+
+# (type, display name, groups, extra fields): the catalog spec's table, row for row.
+_TYPES = (
+    ("EmailSent", "Email sent", "JEA", ()),
+    ("EmailDelivered", "Email delivered", "JEA", ()),
+    ("EmailOpened", "Email opened", "JEAW", ()),
+    ("EmailClicked", "Email clicked", "JEAW", ("LinkId", "LinkFriendlyName", "OriginalLink", "OriginalUrl")),
+    ("EmailForwarded", "Email forwarded", "EAWS", ("CustomerJourneyId", "SecondaryRecipientProfileId")),
+    ("EmailHardBounced", "Email hard bounced", "JEA", ("BounceCategory",)),
+    ("EmailSoftBounced", "Email soft bounced", "JEA", ("BounceCategory",)),
+    ("EmailBlockBounced", "Email block bounced", "JE", ("BounceCategory",)),
+    ("EmailBlocked", "Email blocked", "JE", ("BlockedReason",)),
+    ("EmailFeedbackLoop", "Email feedback loop", "JE", ()),
+    ("EmailSubscriptionSubmit", "Email subscription submitted", "E", ("CustomerJourneyId", "CountryIsoCode", "City")),
+    ("SegmentSubscribed", "Segment subscribed", "W", ("CustomerJourneyId", "MessageId", "SegmentId")),
+    ("SegmentUnsubscribed", "Segment unsubscribed", "W", ("CustomerJourneyId", "MessageId", "SegmentId")),
+    ("FormVisited", "Form visited", "WS", ("MessageId", "PageId", "FormId", "CustomerJourneyId", "ReferrerUri")),
+    ("FormSubmitted", "Form submitted", "WS",
+     ("MessageId", "PageId", "FormId", "FormSubmissionId", "CustomerJourneyId", "ReferrerUri")),
+    ("WebsiteVisited", "Website visited", "WS",
+     ("CustomerJourneyId", "MessageId", "WebsiteId", "PageAddress", "PageId", "ReferrerUri")),
+    ("WebsiteClicked", "Website clicked", "WS",
+     ("CustomerJourneyId", "WebsiteId", "PageAddress", "PageId", "Link", "LinkFriendlyName")),
+    ("RedirectLinkClicked", "Redirect link clicked", "WS",
+     ("LinkId", "Link", "OriginalUrl", "MessageId", "CustomerJourneyId")),
+    ("EventRegistration", "Event registration", "", ("EventId", "EventRegistrationId", "CustomerJourneyId")),
+    ("EventCheckIn", "Event check-in", "", ("EventId", "EventCheckInId", "CustomerJourneyId")),
+    ("EventRegistrationCanceled", "Event registration canceled", "", ("EventId",)),
+    ("SurveyResponse", "Survey response", "", ("SurveyId", "Score", "CustomerJourneyId")),
+    ("LeadScoreBoost", "Lead score boost", "J", ("BoostValue",)),
+)
+
+
+def _build_type(name: str, display: str, groups: str, extra: tuple[str, ...]) -> InteractionType:
+    names: list[str] = []
+    for group in groups:
+        names.extend(_GROUPS[group])
+    names.extend(extra)
+    if len(set(names)) != len(names):
+        raise ValueError(f"catalog: {name} lists a field twice")
+    return InteractionType(name, display, tuple(_field(n) for n in names))
+
+
+INTERACTION_TYPES: tuple[InteractionType, ...] = tuple(_build_type(*row) for row in _TYPES)
+
+_TYPE_INDEX = {t.name.lower(): t for t in INTERACTION_TYPES}
+_FIELD_INDEXES: dict[str, dict[str, Field]] = {
+    t.name: {f.name.lower(): f for f in t.all_fields} for t in INTERACTION_TYPES
+}
+_RECORD_INDEX = {r.name.lower(): r for r in RECORD_TYPES}
+
+
+def _field_index(itype: InteractionType) -> dict[str, Field]:
+    return _FIELD_INDEXES[itype.name]
+
+
+def interaction_type(name: str) -> InteractionType | None:
+    """The interaction type spelled `name` in any letter case, or None."""
+    return _TYPE_INDEX.get(name.lower())
+
+
+def record_type(name: str) -> RecordType | None:
+    return _RECORD_INDEX.get(name.lower())
+
+
+def record_type_for_field(field_name: str) -> RecordType | None:
+    return _RECORD_BY_ID_FIELD.get(field_name)
