@@ -39,7 +39,7 @@ class IngestError:
         return f"{where}: {self.field}: {self.reason}" if self.field else f"{where}: {self.reason}"
 
     def as_dict(self) -> dict:
-        return {"item": self.position, "field": self.field, "reason": self.reason}
+        return {"index": self.position, "field": self.field, "reason": self.reason}
 
 
 @dataclass
@@ -71,6 +71,7 @@ class _Column:
     column: str
     required: bool
     model_field: object
+    default: object = None  # stored when the input leaves the field out
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,9 @@ class _Target:
 
 
 def _column(model, key: str, kind: FieldKind, column: str, required: bool) -> _Column:
-    return _Column(key, kind, column, required, model._meta.get_field(_attname(model, column)))
+    model_field = model._meta.get_field(_attname(model, column))
+    default = "" if not model_field.null and not required else None
+    return _Column(key, kind, column, required, model_field, default)
 
 
 def _attname(model, column: str) -> str:
@@ -244,7 +247,7 @@ def parse_object(obj) -> tuple[_Target, list]:
     for col in target.columns:
         if col.column not in values and col.required:
             raise _Bad(col.key, "missing required field")
-        row.append(values.get(col.column))
+        row.append(values.get(col.column, col.default))
     return target, row
 
 
