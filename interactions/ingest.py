@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from django.db import connection, transaction
-from django.utils import timezone
 
 from .catalog import COMMON_FIELDS, INTERACTION_TYPES, RECORD_TYPES, FieldKind
 from .models import INTERACTION_MODELS, RECORD_MODELS, Contact
@@ -83,7 +82,6 @@ class _Target:
     columns: tuple[_Column, ...]
     pk_column: str
     is_interaction: bool
-    extra: dict  # column -> constant value added to every row (e.g. Contact.created)
 
     @property
     def by_key(self) -> dict[str, _Column]:
@@ -95,7 +93,7 @@ class _Target:
 
     @property
     def column_names(self) -> list[str]:
-        return [c.column for c in self.columns] + list(self.extra)
+        return [c.column for c in self.columns]
 
 
 def _column(model, key: str, kind: FieldKind, column: str, required: bool) -> _Column:
@@ -118,19 +116,19 @@ def _build_targets() -> dict[str, _Target]:
         _column(Contact, "FullName", FieldKind.STRING, "full_name", False),
         _column(Contact, "Email", FieldKind.STRING, "email", False),
     )
-    targets["contact"] = _Target("Contact", Contact, contact_columns, "contact_id", False, {"created": None})
+    targets["contact"] = _Target("Contact", Contact, contact_columns, "contact_id", False)
     for record in RECORD_TYPES:
         model = RECORD_MODELS[record.name]
         columns = (
             _column(model, record.id_field, FieldKind.GUID, "id", True),
             _column(model, "Name", FieldKind.STRING, "name", True),
         )
-        targets[record.name.lower()] = _Target(record.name, model, columns, "id", False, {})
+        targets[record.name.lower()] = _Target(record.name, model, columns, "id", False)
     required = {f.name for f in COMMON_FIELDS}
     for itype in INTERACTION_TYPES:
         model = INTERACTION_MODELS[itype.name]
         columns = tuple(_column(model, f.name, f.kind, f.column, f.name in required) for f in itype.all_fields)
-        targets[itype.name.lower()] = _Target(itype.name, model, columns, "interaction_id", True, {})
+        targets[itype.name.lower()] = _Target(itype.name, model, columns, "interaction_id", True)
     return targets
 
 
@@ -260,7 +258,6 @@ class _Stager:
         self.batches: dict[str, list] = {}
         self.created: dict[str, _Target] = {}
         self.staged: dict[str, int] = {}
-        self.now = timezone.now()
 
     def add(self, target: _Target, position: int, row: list):
         if target.name not in self.created:
@@ -295,8 +292,6 @@ class _Stager:
         out = [position]
         for col, value in zip(target.columns, row, strict=True):
             out.append(None if value is None else col.model_field.get_db_prep_value(value, connection))
-        for column in target.extra:
-            out.append(Contact._meta.get_field(column).get_db_prep_value(self.now, connection))
         return out
 
     def _flush(self, target: _Target):
@@ -411,8 +406,7 @@ def _store(cursor, stager: _Stager, result: IngestResult):
             result.duplicates += staged - inserted
         else:
             # The last line for a record wins; a re-import updates its name, never its id.
-            updates = ", ".join(f"{c} = excluded.{c}" for c in target.column_names
-                                if c not in (target.pk_column, "created"))
+            updates = ", ".join(f"{c} = excluded.{c}" for c in target.column_names if c != target.pk_column)
             cursor.execute(
                 f"INSERT INTO {table} ({names}) SELECT {names} FROM {target.stage} s "
                 f"WHERE s.line IN (SELECT MAX(line) FROM {target.stage} GROUP BY {target.pk_column}) "

@@ -10,6 +10,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from .catalog import INTERACTION_TYPES, RECORD_TYPES, FieldKind
@@ -19,7 +20,8 @@ class Contact(models.Model):
     contact_id = models.UUIDField("ContactId", primary_key=True, default=uuid.uuid4)
     full_name = models.CharField("FullName", max_length=200, blank=True, default="")
     email = models.CharField("Email", max_length=254, blank=True, default="")
-    created = models.DateTimeField(default=timezone.now)
+    # Set by the database (the transaction's start) so that incremental refreshes can find new contacts.
+    created = models.DateTimeField(db_default=Now())
 
     class Meta:
         ordering = ["full_name"]
@@ -64,6 +66,9 @@ class Interaction(models.Model):
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, db_column="contact_id", db_index=False,
                                 verbose_name="ContactId")
     timestamp = models.DateTimeField("Timestamp")
+    # When the row arrived: the start of the ingesting transaction, set by the database. Incremental
+    # refreshes recompute only the contacts of rows that arrived since the last run.
+    ingested_at = models.DateTimeField(db_default=Now(), editable=False)
 
     class Meta:
         abstract = True

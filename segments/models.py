@@ -1,0 +1,130 @@
+"""Segments, their materialized membership, its change log, and evaluation runs."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from interactions.models import Contact
+
+
+class Segment(models.Model):
+    class Kind(models.TextChoices):
+        BEHAVIORAL = "behavioral", "Behavioral"
+        COMPOUND = "compound", "Compound"
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        LIVE = "live", "Live"
+        STOPPED = "stopped", "Stopped"
+
+    class Status(models.TextChoices):
+        IDLE = "idle", "Not evaluated"
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Evaluating"
+        SUCCEEDED = "succeeded", "Up to date"
+        FAILED = "failed", "Failed"
+
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True, default="")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.BEHAVIORAL)
+    query = models.TextField(help_text="The canonical query text.")
+    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    version = models.PositiveIntegerField(default=1, help_text="Increases on every edit.")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="segments")
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    updated = models.DateTimeField(default=timezone.now)
+    # What the query reads, kept with the query so that ingest and beat find the segments to refresh.
+    reads_types = models.JSONField(default=list, blank=True, help_text="Interaction types the query reads.")
+    uses_segments = models.JSONField(default=list, blank=True, help_text="Names of the segments the query uses.")
+    has_window = models.BooleanField(default=False)
+
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.IDLE)
+    last_error = models.TextField(blank=True, default="")
+    failures = models.PositiveIntegerField(default=0, help_text="Failed evaluations in a row.")
+    member_count = models.PositiveIntegerField(null=True, blank=True)
+    evaluated_version = models.PositiveIntegerField(null=True, blank=True)
+    last_evaluated_at = models.DateTimeField(null=True, blank=True,
+                                             help_text="The evaluation time of the membership shown.")
+    next_evaluation_at = models.DateTimeField(null=True, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    # Incremental refresh: the newest ingested_at the membership has seen, per the last run.
+    ingest_watermark = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["state", "next_evaluation_at"])]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_live(self) -> bool:
+        return self.state == self.State.LIVE
+
+
+class Membership(models.Model):
+    """The current members of a segment. The compiler reads this table for SEGMENT(x) of a live x."""
+
+    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="memberships")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, db_column="contact_id", related_name="+")
+    since = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["segment", "contact"], name="membership_unique")]
+        indexes = [models.Index(fields=["contact"])]
+
+    def __str__(self):
+        return f"{self.contact_id} in {self.segment_id} since {self.since:%Y-%m-%d}"
+
+
+class EvaluationRun(models.Model):
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+        SUPERSEDED = "superseded", "Superseded by a newer version"
+        SKIPPED = "skipped", "Skipped: another run held the segment"
+
+    class Mode(models.TextChoices):
+        FULL = "full", "Full"
+        INCREMENTAL = "incremental", "Incremental"
+
+    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="runs")
+    version = models.PositiveIntegerField()
+    evaluated_at = models.DateTimeField(help_text="The evaluation time: interactions after it are ignored.")
+    mode = models.CharField(max_length=20, choices=Mode.choices, default=Mode.FULL)
+    started = models.DateTimeField(default=timezone.now)
+    finished = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    members = models.PositiveIntegerField(null=True, blank=True)
+    added = models.PositiveIntegerField(null=True, blank=True)
+    removed = models.PositiveIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
+    error = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["-started"]
+        indexes = [models.Index(fields=["segment", "-started"]), models.Index(fields=["status", "started"])]
+
+    def __str__(self):
+        return f"{self.segment} v{self.version} at {self.evaluated_at:%Y-%m-%d %H:%M}"
+
+
+class MembershipChange(models.Model):
+    class Change(models.TextChoices):
+        ENTERED = "entered", "Entered"
+        EXITED = "exited", "Exited"
+
+    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="changes")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, db_column="contact_id", related_name="+")
+    change = models.CharField(max_length=10, choices=Change.choices)
+    at = models.DateTimeField()
+    run = models.ForeignKey(EvaluationRun, on_delete=models.CASCADE, related_name="changes")
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["segment", "at"]), models.Index(fields=["run"])]
+
+    def __str__(self):
+        return f"{self.contact_id} {self.change} {self.segment_id} at {self.at:%Y-%m-%d %H:%M}"
