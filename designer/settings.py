@@ -131,3 +131,19 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # How long a task taken by a worker that died stays invisible before Redis hands it to another worker.
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
+}
+CELERY_BEAT_SCHEDULE = {
+    "refresh-due-segments": {"task": "segments.tasks.refresh_due_segments", "schedule": 60.0},
+    "reset-stuck-runs": {"task": "segments.tasks.reset_stuck_runs", "schedule": 300.0},
+}
+
+# Segment freshness (seconds): every live segment is re-evaluated at least this often; a moving window
+# also at the next UTC midnight. New interactions trigger the segments that read them after the debounce.
+SEGMENT_REFRESH_INTERVAL = int(os.environ.get("SEGMENT_REFRESH_INTERVAL", "3600"))
+SEGMENT_INGEST_DEBOUNCE = float(os.environ.get("SEGMENT_INGEST_DEBOUNCE", "5"))
+SEGMENT_QUEUE_TIMEOUT = int(os.environ.get("SEGMENT_QUEUE_TIMEOUT", "900"))
+SEGMENT_RUN_TIMEOUT = int(os.environ.get("SEGMENT_RUN_TIMEOUT", "1800"))

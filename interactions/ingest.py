@@ -19,6 +19,7 @@ from django.db import connection, transaction
 
 from .catalog import COMMON_FIELDS, INTERACTION_TYPES, RECORD_TYPES, FieldKind
 from .models import INTERACTION_MODELS, RECORD_MODELS, Contact
+from .signals import interactions_stored
 
 BATCH_ROWS = 5000
 MAX_REPORTED_ERRORS = 1000
@@ -349,6 +350,9 @@ def ingest(
             raise IngestRejected(result)
         _store(cursor, stager, result)
         result.written = True
+        stored = sorted(name for name, n in result.inserted.items() if n)
+        if stored:
+            transaction.on_commit(lambda: interactions_stored.send(sender=ingest, types=stored))
     return result
 
 

@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class SegmentsConfig(AppConfig):
     name = "segments"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from interactions.signals import interactions_stored
+
+        from . import services
+
+        def refresh_readers(sender, types, **kwargs):
+            services.interactions_arrived(type_names=types)
+
+        interactions_stored.connect(refresh_readers, weak=False, dispatch_uid="segments-refresh-readers")

@@ -1,0 +1,30 @@
+"""Celery tasks: each loads by id and calls a service; enqueue them with transaction.on_commit."""
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from . import services
+from .evaluation import segment_evaluate
+from .models import Segment
+
+TRANSIENT = (OperationalError, InterfaceError)
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, autoretry_for=TRANSIENT, retry_backoff=2,
+             retry_backoff_max=300, retry_jitter=True, max_retries=5)
+def evaluate_segment(self, segment_id: int) -> str:
+    try:
+        run = segment_evaluate(segment_id=segment_id)
+    except Segment.DoesNotExist:
+        return "deleted"
+    return run.status
+
+
+@shared_task
+def refresh_due_segments() -> int:
+    return services.refresh_due_segments()
+
+
+@shared_task
+def reset_stuck_runs() -> int:
+    return services.reset_stuck_runs()
