@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand
 
 from segments.management.querycli import query_error, read_text
-from segments.query import QueryError, parse, unparse
+from segments.query import QueryError, unparse
+from segments.services import query_for
 
 
 class Command(BaseCommand):
@@ -13,7 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, wrap, **options):
         try:
-            node = parse(read_text(file))
+            node = query_for(read_text(file))
         except QueryError as exc:
             raise query_error(exc) from None
         self.stdout.write(unparse(node, wrap=wrap))

@@ -1,0 +1,147 @@
+"""Segment lifecycle: create, edit with optimistic concurrency, go live, stop, delete, duplicate."""
+
+import pytest
+
+from segments.models import Segment
+from segments.query import QueryError
+from segments.services import (
+    ConcurrentEdit,
+    SegmentError,
+    SegmentInUse,
+    next_evaluation,
+    refresh_due_segments,
+    segment_create,
+    segment_delete,
+    segment_duplicate,
+    segment_go_live,
+    segment_stop,
+    segment_update,
+)
+
+from .helpers import T0, contact, days, interact
+
+pytestmark = pytest.mark.django_db
+
+OPENED = "INTERACTION(EmailOpened, EmailOpened_ContactLink).HAVING(COUNT() >= 1)"
+CLICKED_45 = "INTERACTION(EmailClicked, EmailClicked_ContactLink).HAVING(COUNT() >= 1, UTCDAYS(45))"
+
+
+def test_create_stores_the_canonical_text_and_what_the_query_reads():
+    segment = segment_create(name="Openers", query_text="interaction(emailopened, EmailOpenedContactLink)"
+                                                        ".having(count() > 0)")
+    assert segment.query == OPENED
+    assert (segment.kind, segment.state, segment.version) == ("behavioral", "draft", 1)
+    assert (segment.reads_types, segment.uses_segments, segment.has_window) == (["EmailOpened"], [], False)
+
+
+def test_a_compound_query_makes_a_compound_segment():
+    segment_create(name="a", query_text=OPENED)
+    segment_create(name="b", query_text=CLICKED_45)
+    compound = segment_create(name="both", query_text="SEGMENT(a) INTERSECT SEGMENT(b)")
+    assert (compound.kind, compound.uses_segments) == ("compound", ["a", "b"])
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "error"),
+    [
+        ("", OPENED, SegmentError),
+        ("x", "INTERACTION(EmailOpend, EmailOpend_ContactLink).HAVING(COUNT() >= 1)", QueryError),
+        ("x", "SEGMENT(nope)", QueryError),
+    ],
+)
+def test_create_refuses_bad_input_and_writes_nothing(name, text, error):
+    with pytest.raises(error):
+        segment_create(name=name, query_text=text)
+    assert not Segment.objects.exists()
+
+
+def test_names_are_unique():
+    segment_create(name="Openers", query_text=OPENED)
+    with pytest.raises(SegmentError, match="a segment named 'Openers' exists already"):
+        segment_create(name="Openers", query_text=OPENED)
+
+
+def test_an_edit_of_an_older_version_is_refused_not_lost():
+    segment = segment_create(name="Openers", query_text=OPENED)
+    stale = Segment.objects.get(pk=segment.pk)
+    segment_update(segment=segment, version=1, description="first edit")
+    with pytest.raises(ConcurrentEdit, match="now version 2, you edited version 1"):
+        segment_update(segment=stale, version=1, query_text=CLICKED_45)
+    segment.refresh_from_db()
+    assert (segment.version, segment.description, segment.query) == (2, "first edit", OPENED)
+
+
+def test_saving_a_live_segment_evaluates_it_at_once(django_capture_on_commit_callbacks):
+    who = contact()
+    interact("EmailClicked", who, at=T0)
+    segment = segment_create(name="Clickers", query_text=OPENED)
+    with django_capture_on_commit_callbacks(execute=True):
+        segment_go_live(segment=segment)
+    segment.refresh_from_db()
+    assert segment.member_count == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        segment_update(segment=segment, version=segment.version,
+                       query_text="INTERACTION(EmailClicked, EmailClicked_ContactLink).HAVING(COUNT() >= 1)")
+    segment.refresh_from_db()
+    assert (segment.member_count, segment.evaluated_version, segment.status) == (1, 2, "succeeded")
+
+
+def test_going_live_evaluates_and_schedules_the_next_run(django_capture_on_commit_callbacks):
+    interact("EmailOpened", contact(), at=T0)
+    with django_capture_on_commit_callbacks(execute=True):
+        segment = segment_go_live(segment=segment_create(name="Openers", query_text=OPENED))
+    segment.refresh_from_db()
+    assert (segment.state, segment.status, segment.member_count) == ("live", "succeeded", 1)
+    assert segment.next_evaluation_at > segment.last_evaluated_at
+    assert segment.runs.get().status == "succeeded"
+
+
+def test_a_segment_used_by_a_live_compound_cannot_be_stopped_or_deleted(django_capture_on_commit_callbacks):
+    a = segment_go_live(segment=segment_create(name="a", query_text=OPENED))
+    b = segment_create(name="b", query_text=CLICKED_45)
+    segment_go_live(segment=segment_create(name="openers not clickers", query_text="SEGMENT(a) EXCEPT SEGMENT(b)"))
+    with pytest.raises(SegmentInUse, match="'a' cannot be stopped: live segment\\(s\\) 'openers not clickers' use it"):
+        segment_stop(segment=a)
+    with pytest.raises(SegmentInUse, match="'b' cannot be deleted: 'openers not clickers' use it"):
+        segment_delete(segment=b)
+    with pytest.raises(SegmentInUse, match="cannot be renamed"):
+        segment_update(segment=b, version=b.version, name="c")
+    assert Segment.objects.count() == 3
+
+
+def test_stop_and_delete_when_unused():
+    segment = segment_go_live(segment=segment_create(name="a", query_text=OPENED))
+    segment = segment_stop(segment=segment)
+    assert (segment.state, segment.next_evaluation_at) == ("stopped", None)
+    segment_delete(segment=segment)
+    assert not Segment.objects.exists()
+
+
+def test_duplicate_makes_a_draft_with_a_free_name():
+    original = segment_create(name="Openers", query_text=OPENED, description="d")
+    first = segment_duplicate(segment=original)
+    second = segment_duplicate(segment=original)
+    assert (first.name, second.name) == ("Openers (copy)", "Openers (copy 2)")
+    assert (first.query, first.description, first.state) == (OPENED, "d", "draft")
+
+
+def test_windowed_segments_refresh_at_least_at_the_next_midnight(settings):
+    settings.SEGMENT_REFRESH_INTERVAL = 6 * 3600
+    windowed = Segment(state="live", has_window=True)
+    lifetime = Segment(state="live", has_window=False)
+    at = T0.replace(hour=21)
+    assert next_evaluation(windowed, at) == (at + days(1)).replace(hour=0)
+    assert next_evaluation(lifetime, at) == at.replace(hour=21) + days(0.25)
+    assert next_evaluation(Segment(state="draft"), at) is None
+
+
+def test_due_live_segments_are_queued_and_evaluated(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        segment = segment_go_live(segment=segment_create(name="Openers", query_text=OPENED))
+    interact("EmailOpened", contact(), at=T0)
+    segment.refresh_from_db()
+    assert refresh_due_segments(now=segment.next_evaluation_at - days(0.001)) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert refresh_due_segments(now=segment.next_evaluation_at) == 1
+    segment.refresh_from_db()
+    assert segment.member_count == 1 and segment.runs.count() == 2
