@@ -1,0 +1,108 @@
+"""The query AST: frozen dataclasses in canonical normalised form, so equal queries compare equal.
+
+`pos` (and the other `*_pos` fields) hold the (line, column) of a node's tokens in the parsed text; they
+do not take part in equality and are None on nodes built in code. The validator uses them to position
+its errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+Pos = tuple[int, int]
+Value = str | int | Decimal | bool
+
+AGGREGATES = ("COUNT", "SUM", "AVG", "MIN", "MAX")
+COMPARES = ("==", "!=", ">", ">=", "<", "<=")
+STRING_TESTS = ("CONTAINS", "STARTSWITH", "ENDSWITH")
+NULL_TESTS = ("ISNULL", "ISNOTNULL")
+WINDOW_UNITS = ("DAYS", "MONTHS", "YEARS")
+SET_OPS = ("UNION", "INTERSECT", "EXCEPT")
+
+
+def _pos() -> Pos | None:
+    return field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One restriction row. `values` has one value, none for ISNULL/ISNOTNULL, or 2+ for '==' ("is one of")."""
+
+    field: str
+    op: str
+    values: tuple[Value, ...]
+    pos: Pos | None = _pos()
+    value_pos: tuple[Pos, ...] | None = _pos()
+
+
+@dataclass(frozen=True)
+class Group:
+    op: str  # 'AND' | 'OR'
+    items: tuple[Condition, ...]
+    negated: bool = False
+    pos: Pos | None = _pos()
+
+
+Condition = Clause | Group
+
+
+@dataclass(frozen=True)
+class Window:
+    unit: str  # 'DAYS' | 'MONTHS' | 'YEARS'
+    n: int
+    pos: Pos | None = _pos()
+    n_pos: Pos | None = _pos()
+
+
+@dataclass(frozen=True)
+class Having:
+    aggregate: str
+    field: str | None  # None for COUNT
+    op: str
+    value: int | Decimal
+    window: Window | None
+    pos: Pos | None = _pos()
+    field_pos: Pos | None = _pos()
+    value_pos: Pos | None = _pos()
+
+
+@dataclass(frozen=True)
+class Behavioral:
+    type: str
+    filter: Group | None  # None when there are no restrictions
+    having: Having
+    pos: Pos | None = _pos()
+    type_pos: Pos | None = _pos()
+
+
+@dataclass(frozen=True)
+class SegmentRef:
+    name: str
+    pos: Pos | None = _pos()
+    name_pos: Pos | None = _pos()
+
+
+@dataclass(frozen=True)
+class SetOp:
+    op: str  # 'UNION' | 'INTERSECT' | 'EXCEPT'
+    left: Query
+    right: Query
+    pos: Pos | None = _pos()
+    op_pos: Pos | None = _pos()
+
+
+Query = Behavioral | SegmentRef | SetOp
+Node = Query
+
+
+@dataclass(frozen=True)
+class SegmentSource:
+    """What the compiler needs about a saved segment that a query references.
+
+    A live segment has materialised members (`membership_segment_id`) and is read from the membership
+    table; otherwise its `query` is compiled inline.
+    """
+
+    membership_segment_id: int | None
+    query: Query | None

@@ -1,0 +1,355 @@
+"""Parser of the segment query language: text -> canonical AST (see nodes.py).
+
+Hand-written recursive descent over the tokens of lexer.py rather than a parser generator: every error
+can name the offending token's line:column, what would be valid there and where an unclosed parenthesis
+was opened, which generated parsers report poorly.
+
+Canonical normalisation happens here so that equal queries give equal ASTs: type and field names in
+catalog spelling (unknown names are kept as written; the validator reports them with a suggestion), GUID
+values in lower case, `COUNT() > k` as `COUNT() >= k+1`, the link name dropped, and a parenthesised
+`||` group of `==` on one field read as one multi-value clause.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from interactions.catalog import FieldKind, InteractionType, interaction_type
+
+from .errors import QuerySyntaxError
+from .lexer import Token, tokenize
+from .nodes import (
+    AGGREGATES,
+    COMPARES,
+    NULL_TESTS,
+    SET_OPS,
+    STRING_TESTS,
+    Behavioral,
+    Clause,
+    Condition,
+    Group,
+    Having,
+    Query,
+    SegmentRef,
+    SetOp,
+    Value,
+    Window,
+)
+
+# Bounds parenthesis nesting and set-expression height, so that parsing, printing, validating and
+# compiling (all recursive) stay far from Python's recursion limit.
+MAX_DEPTH = 100
+_WINDOWS = {"UTCDAYS": "DAYS", "UTCMONTHS": "MONTHS", "UTCYEARS": "YEARS"}
+# Link spellings Dynamics accepted, longest suffix first.
+_LINK_SUFFIXES = ("_contactlink", "contactlink", "_contact")
+
+
+def parse(text: str) -> Query:
+    """Parse query text; raises QuerySyntaxError (and nothing else) for any bad input."""
+    return _Parser(text).parse()
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.tokens = tokenize(text)
+        self.i = 0
+        self.itype: InteractionType | None = None  # the type of the behavioral block being parsed
+
+    # -- token helpers -------------------------------------------------------------------------------
+
+    def peek(self, ahead: int = 0) -> Token:
+        return self.tokens[min(self.i + ahead, len(self.tokens) - 1)]
+
+    def next(self) -> Token:
+        tok = self.peek()
+        self.i += 1
+        return tok
+
+    @staticmethod
+    def error(message: str, tok: Token) -> QuerySyntaxError:
+        return QuerySyntaxError(message, tok.line, tok.col)
+
+    def expect_op(self, op: str, context: str) -> Token:
+        tok = self.peek()
+        if not tok.is_op(op):
+            raise self.error(f"expected '{op}' {context}, found {tok.describe()}", tok)
+        return self.next()
+
+    def expect_close(self, opened: Token, what: str) -> None:
+        self.expect_op(")", f"to close the {what} opened at {opened.line}:{opened.col}")
+
+    def expect_ident(self, what: str) -> Token:
+        tok = self.peek()
+        if tok.kind != "IDENT":
+            raise self.error(f"expected {what}, found {tok.describe()}", tok)
+        return self.next()
+
+    def deeper(self, depth: int, tok: Token) -> int:
+        if depth >= MAX_DEPTH:
+            raise self.error(f"the query nests too deeply (more than {MAX_DEPTH} levels)", tok)
+        return depth + 1
+
+    # -- set expressions -----------------------------------------------------------------------------
+
+    def parse(self) -> Query:
+        if self.peek().kind == "EOF":
+            raise self.error("empty query: expected INTERACTION(...) or SEGMENT(...)", self.peek())
+        node, _ = self.set_expr(0)
+        tok = self.peek()
+        if tok.kind != "EOF":
+            raise self.error(
+                f"unexpected {tok.describe()} after the end of the query; "
+                "join queries with UNION, INTERSECT or EXCEPT", tok)
+        return node
+
+    def set_expr(self, depth: int) -> tuple[Query, int]:
+        """Returns the node and its height (bounded like nesting, since set operators chain to the left)."""
+        left, height = self.operand(depth)
+        while self.peek().is_kw(*SET_OPS):
+            op_tok = self.next()
+            right, right_height = self.operand(depth)
+            height = max(height, right_height) + 1
+            if height > MAX_DEPTH:
+                raise self.error(f"too many set operators (more than {MAX_DEPTH} levels)", op_tok)
+            left = SetOp(op_tok.text.upper(), left, right, pos=left.pos, op_pos=op_tok.pos)
+        return left, height
+
+    def operand(self, depth: int) -> tuple[Query, int]:
+        tok = self.peek()
+        if tok.is_op("("):
+            inner_depth = self.deeper(depth, tok)
+            self.next()
+            node, height = self.set_expr(inner_depth)
+            self.expect_close(tok, "parenthesis")
+            return node, height
+        if tok.is_kw("INTERACTION"):
+            return self.behavioral(depth), 1
+        if tok.is_kw("SEGMENT"):
+            return self.segment_ref(), 1
+        raise self.error(f"expected INTERACTION(...), SEGMENT(...) or '(', found {tok.describe()}", tok)
+
+    def segment_ref(self) -> SegmentRef:
+        kw = self.next()
+        opened = self.expect_op("(", "after SEGMENT")
+        tok = self.peek()
+        if tok.kind not in ("IDENT", "STRING"):
+            raise self.error(f"expected a segment name after 'SEGMENT(', found {tok.describe()}", tok)
+        if tok.kind == "STRING" and not tok.text.strip():
+            raise self.error("the segment name is empty", tok)
+        self.next()
+        self.expect_close(opened, "SEGMENT(")
+        return SegmentRef(tok.text, pos=kw.pos, name_pos=tok.pos)
+
+    # -- behavioral blocks ---------------------------------------------------------------------------
+
+    def behavioral(self, depth: int) -> Behavioral:
+        kw = self.next()
+        opened = self.expect_op("(", "after INTERACTION")
+        type_tok = self.expect_ident("an interaction type name after 'INTERACTION('")
+        self.itype = interaction_type(type_tok.text)
+        type_name = self.itype.name if self.itype else type_tok.text
+        self.expect_op(",", f"and the contact link ({type_name}_ContactLink) after the interaction type")
+        self.link(self.expect_ident(f"the contact link {type_name}_ContactLink"), type_tok.text, type_name)
+        self.expect_close(opened, "INTERACTION(")
+        group: Group | None = None
+        while True:
+            tok = self.peek()
+            if not tok.is_op("."):
+                raise self.error(
+                    f"expected .HAVING(...) after {'.FILTER' if group else 'INTERACTION'}(...), "
+                    f"found {tok.describe()}; a behavioral query must end with HAVING", tok)
+            self.next()
+            part = self.expect_ident("FILTER or HAVING after '.'")
+            if part.is_kw("FILTER"):
+                if group is not None:
+                    raise self.error("FILTER appears twice; join the conditions with && in one FILTER", part)
+                group = self.filter(depth)
+            elif part.is_kw("HAVING"):
+                having = self.having()
+                break
+            else:
+                raise self.error(f"expected FILTER or HAVING after '.', found '{part.text}'", part)
+        if self.peek().is_op(".") and self.peek(1).kind == "IDENT":
+            after = self.peek(1)
+            if after.is_kw("FILTER"):
+                raise self.error("FILTER must come before HAVING", after)
+            if after.is_kw("HAVING"):
+                raise self.error("HAVING appears twice", after)
+            raise self.error(f"nothing may follow HAVING(...), found '{after.text}'", after)
+        return Behavioral(type_name, group, having, pos=kw.pos, type_pos=type_tok.pos)
+
+    def link(self, tok: Token, written_type: str, type_name: str) -> None:
+        text = tok.text.lower()
+        suffix = next((s for s in _LINK_SUFFIXES if text.endswith(s)), None)
+        if suffix is None:
+            raise self.error(
+                f"unknown link '{tok.text}': only contact links exist, write {type_name}_ContactLink", tok)
+        if text[: -len(suffix)] != written_type.lower():
+            raise self.error(
+                f"the link '{tok.text}' does not belong to {type_name}; write {type_name}_ContactLink", tok)
+
+    def filter(self, depth: int) -> Group:
+        opened = self.expect_op("(", "after FILTER")
+        if self.peek().is_op(")"):
+            raise self.error("FILTER is empty: write a condition or leave out .FILTER(...)", self.peek())
+        group = self.condition(self.deeper(depth, opened))
+        self.expect_close(opened, "FILTER(")
+        return group
+
+    def having(self) -> Having:
+        opened = self.expect_op("(", "after HAVING")
+        agg = self.peek()
+        if not agg.is_kw(*AGGREGATES):
+            raise self.error(
+                f"expected COUNT(), SUM(field), AVG(field), MIN(field) or MAX(field), found {agg.describe()}", agg)
+        self.next()
+        aggregate = agg.text.upper()
+        agg_open = self.expect_op("(", f"after {aggregate}")
+        field_name, field_tok = None, None
+        if aggregate == "COUNT":
+            if not self.peek().is_op(")"):
+                raise self.error("COUNT() takes no field: write COUNT()", self.peek())
+        else:
+            field_tok = self.expect_ident(f"a field name in {aggregate}(...)")
+            field_name = self.field_name(field_tok)
+        self.expect_close(agg_open, f"{aggregate}(")
+        op_tok = self.peek()
+        if not op_tok.is_op(*COMPARES):
+            raise self.error(f"expected a comparison (==, !=, >, >=, <, <=) after {aggregate}(...), "
+                             f"found {op_tok.describe()}", op_tok)
+        self.next()
+        num = self.peek()
+        if num.kind != "NUMBER":
+            raise self.error(f"expected a number after '{op_tok.text}', found {num.describe()}", num)
+        self.next()
+        op, value = op_tok.text, num.value
+        assert value is not None
+        if aggregate == "COUNT" and op == ">" and isinstance(value, int):
+            op, value = ">=", value + 1  # Dynamics writes "at least N" as COUNT() > N-1
+        window = None
+        if self.peek().is_op(","):
+            self.next()
+            window = self.window()
+        self.expect_close(opened, "HAVING(")
+        return Having(aggregate, field_name, op, value, window,
+                      pos=agg.pos, field_pos=field_tok.pos if field_tok else None, value_pos=num.pos)
+
+    def window(self) -> Window:
+        tok = self.peek()
+        if not tok.is_kw(*_WINDOWS):
+            raise self.error(f"expected UTCDAYS(n), UTCMONTHS(n) or UTCYEARS(n), found {tok.describe()}", tok)
+        self.next()
+        opened = self.expect_op("(", f"after {tok.text.upper()}")
+        num = self.peek()
+        if num.kind != "NUMBER" or not isinstance(num.value, int) or "." in num.text:
+            raise self.error(f"expected a whole number of {_WINDOWS[tok.text.upper()].lower()}, "
+                             f"found {num.describe()}", num)
+        self.next()
+        self.expect_close(opened, f"{tok.text.upper()}(")
+        assert isinstance(num.value, int)
+        return Window(_WINDOWS[tok.text.upper()], num.value, pos=tok.pos, n_pos=num.pos)
+
+    # -- conditions ----------------------------------------------------------------------------------
+
+    def condition(self, depth: int) -> Group:
+        """An or_expr as one Group: `a && b || c` is OR(AND(a, b), c)."""
+        start = self.peek()
+        alternatives = [self.and_list(depth)]
+        while self.peek().is_op("||") or self.peek().is_kw("OR"):
+            self.next()
+            alternatives.append(self.and_list(depth))
+        if len(alternatives) == 1:
+            return Group("AND", tuple(alternatives[0]), pos=start.pos)
+        items = tuple(a[0] if len(a) == 1 else Group("AND", tuple(a), pos=a[0].pos) for a in alternatives)
+        return Group("OR", items, pos=start.pos)
+
+    def and_list(self, depth: int) -> list[Condition]:
+        items = [self.unary(depth)]
+        while self.peek().is_op("&&") or self.peek().is_kw("AND"):
+            self.next()
+            items.append(self.unary(depth))
+        return items
+
+    def unary(self, depth: int) -> Condition:
+        tok = self.peek()
+        if tok.is_op("("):
+            inner = self.deeper(depth, tok)
+            self.next()
+            group = self.condition(inner)
+            self.expect_close(tok, "group")
+            return _as_multi_value(group) or Group(group.op, group.items, pos=tok.pos)
+        if tok.is_kw("NOT") and self.peek(1).is_op("("):
+            self.next()
+            opened = self.next()
+            group = self.condition(self.deeper(depth, opened))
+            self.expect_close(opened, "NOT(")
+            return Group(group.op, group.items, negated=True, pos=tok.pos)
+        if tok.is_kw("NOT"):
+            raise self.error("NOT needs parentheses: NOT(condition)", self.peek(1))
+        if tok.is_kw(*NULL_TESTS):
+            self.next()
+            opened = self.expect_op("(", f"after {tok.text.upper()}")
+            field_tok = self.expect_ident(f"a field name in {tok.text.upper()}(...)")
+            self.expect_close(opened, f"{tok.text.upper()}(")
+            return Clause(self.field_name(field_tok), tok.text.upper(), (), pos=tok.pos, value_pos=())
+        if tok.kind != "IDENT" or tok.is_kw("TRUE", "FALSE"):
+            raise self.error(
+                f"expected a condition (Field == value, ISNULL(Field), NOT(...) or '('), found {tok.describe()}", tok)
+        self.next()
+        name = self.field_name(tok)
+        op_tok = self.peek()
+        if op_tok.is_kw(*STRING_TESTS):
+            self.next()
+            value_tok = self.peek()
+            if value_tok.kind != "STRING":
+                raise self.error(f"{op_tok.text.upper()} needs a 'string', found {value_tok.describe()}", value_tok)
+            self.next()
+            return Clause(name, op_tok.text.upper(), (value_tok.text,), pos=tok.pos, value_pos=(value_tok.pos,))
+        if not op_tok.is_op(*COMPARES):
+            raise self.error(
+                f"expected a comparison (==, !=, >, >=, <, <=, CONTAINS, STARTSWITH, ENDSWITH) after {name}, "
+                f"found {op_tok.describe()}", op_tok)
+        self.next()
+        value_tok = self.peek()
+        value = self.value(value_tok, op_tok)
+        self.next()
+        return Clause(name, op_tok.text, (self.normalise(name, value),), pos=tok.pos, value_pos=(value_tok.pos,))
+
+    def value(self, tok: Token, op_tok: Token) -> Value:
+        if tok.kind == "STRING":
+            return tok.text
+        if tok.kind == "NUMBER":
+            assert tok.value is not None
+            return tok.value
+        if tok.is_kw("TRUE", "FALSE"):
+            return tok.text.upper() == "TRUE"
+        raise self.error(
+            f"expected a value ('string', number, True or False) after '{op_tok.text}', found {tok.describe()}", tok)
+
+    def field_name(self, tok: Token) -> str:
+        found = self.itype.field(tok.text) if self.itype else None
+        return found.name if found else tok.text
+
+    def normalise(self, name: str, value: Value) -> Value:
+        """GUIDs compare as GUIDs, so they are kept in one spelling (lower case, dashed when they parse)."""
+        found = self.itype.field(name) if self.itype else None
+        if found is None or found.kind is not FieldKind.GUID or not isinstance(value, str):
+            return value
+        try:
+            return str(uuid.UUID(value))
+        except ValueError:
+            return value.lower()
+
+
+def _as_multi_value(group: Group) -> Clause | None:
+    """A parenthesised `F == 'a' || F == 'b'` is the designer's one multi-value row."""
+    items = group.items
+    if group.op != "OR" or len(items) < 2:
+        return None
+    if not all(isinstance(c, Clause) and c.op == "==" and len(c.values) == 1 for c in items):
+        return None
+    clauses = [c for c in items if isinstance(c, Clause)]
+    if len({c.field for c in clauses}) != 1:
+        return None
+    return Clause(clauses[0].field, "==", tuple(c.values[0] for c in clauses), pos=clauses[0].pos,
+                  value_pos=tuple(p for c in clauses for p in (c.value_pos or ())))
