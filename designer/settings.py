@@ -132,10 +132,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "segments")
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # How long a task taken by a worker that died stays invisible before Redis hands it to another worker.
     "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
 }
+if os.environ.get("CELERY_UNACKED_RESTORE_SECONDS"):
+    # How often a worker looks for such tasks (kombu's default sweep is about every 100 s).
+    CELERY_BROKER_TRANSPORT_OPTIONS.update(
+        unacked_restore_interval=int(os.environ["CELERY_UNACKED_RESTORE_SECONDS"]), unacked_restore_throttle=1)
 CELERY_BEAT_SCHEDULE = {
     "refresh-due-segments": {"task": "segments.tasks.refresh_due_segments", "schedule": 60.0},
     "reset-stuck-runs": {"task": "segments.tasks.reset_stuck_runs", "schedule": 300.0},

@@ -8,6 +8,7 @@ from .evaluation import segment_evaluate
 from .models import Segment
 
 TRANSIENT = (OperationalError, InterfaceError)
+BUSY_RETRY_SECONDS = 10
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, autoretry_for=TRANSIENT, retry_backoff=2,
@@ -17,6 +18,9 @@ def evaluate_segment(self, segment_id: int) -> str:
         run = segment_evaluate(segment_id=segment_id)
     except Segment.DoesNotExist:
         return "deleted"
+    if run.status == run.Status.SKIPPED:
+        # Another worker holds the segment; evaluate again after it, so what queued this run is not lost.
+        raise self.retry(countdown=BUSY_RETRY_SECONDS, max_retries=30)
     return run.status
 
 
