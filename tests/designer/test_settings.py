@@ -11,7 +11,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def manage(*args, env_extra=None, unset=(), stdin=None):
     env = {k: v for k, v in os.environ.items() if k not in unset}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
+    for test_only in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"):  # the browser tests set the latter
+        env.pop(test_only, None)
     env.update(env_extra or {})
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, input=stdin,
                           capture_output=True, text=True, timeout=300)
