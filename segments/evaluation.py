@@ -1,5 +1,11 @@
 """Evaluating a segment: compile its query, compute the new member set and apply the difference.
 
+A refresh of a segment that was evaluated before recomputes only the contacts that can have changed
+(PostgreSQL): those with interactions that arrived since the last run (ingested_at past the watermark),
+that became visible (Timestamp between the last and this evaluation time) or that slid out of the
+moving window, and for "did not" queries the contacts created since. The watermark is the start of the
+oldest transaction still running when a run begins, so rows committed late are never skipped.
+
 Everything happens inside the database and inside one transaction: the new members go into a temporary
 table, the exits and entries are written to the change log and applied to the membership with
 set-based statements (no Python loop over members). A failed or killed run rolls back and leaves the
@@ -10,26 +16,34 @@ workers from evaluating the same segment at once.
 from __future__ import annotations
 
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from interactions.catalog import interaction_type
+
 from .models import EvaluationRun, Segment
-from .query import compile, parse
+from .query import Behavioral, SetOp, compile, parse
+from .query.compiler import count_accepts_zero, window_start
 from .services import dependants, next_evaluation, segment_request_evaluation, segment_sources
 
 _LOCK_NAMESPACE = 0x5E6  # pg advisory locks take (namespace, id); this one is ours
 NEW = "segment_new_members"
+AFFECTED = "segment_affected"
 
 
 class SegmentBusy(Exception):
     """Another run holds the segment's lock."""
 
 
-def segment_evaluate(*, segment_id: int, at: datetime | None = None) -> EvaluationRun:
-    """Evaluate the segment as of `at` (default: now) and materialize its membership; returns the run."""
+def segment_evaluate(*, segment_id: int, at: datetime | None = None, full: bool = False) -> EvaluationRun:
+    """Evaluate the segment as of `at` (default: now) and materialize its membership; returns the run.
+
+    `full` forces recomputing every contact; otherwise a refresh is incremental where it can be.
+    """
     segment = Segment.objects.get(pk=segment_id)
     now = at or timezone.now()
     run = EvaluationRun.objects.create(segment=segment, version=segment.version, evaluated_at=now)
@@ -44,13 +58,20 @@ def segment_evaluate(*, segment_id: int, at: datetime | None = None) -> Evaluati
                 _finish(run, started, status=EvaluationRun.Status.SUPERSEDED,
                         error=f"the segment was edited (version {current.version}) before this run started")
                 return run
-            added, removed = _apply(current, run, now)
+            watermark = _watermark()
+            node = parse(current.query)
+            incremental = not full and _can_refresh(current, now)
+            if incremental:
+                _collect_affected(current, node, now)
+                run.mode = EvaluationRun.Mode.INCREMENTAL
+            added, removed = _apply(current, run, now, node, within=AFFECTED if incremental else None)
             members = (current.member_count or 0) + added - removed if current.evaluated_version else None
             if members is None:
                 members = Segment.objects.get(pk=segment_id).memberships.count()
             Segment.objects.filter(pk=segment_id).update(
                 status=Segment.Status.SUCCEEDED, member_count=members, evaluated_version=run.version,
-                last_evaluated_at=now, next_evaluation_at=next_evaluation(current, now), failures=0, last_error="")
+                last_evaluated_at=now, next_evaluation_at=next_evaluation(current, now), failures=0, last_error="",
+                ingest_watermark=watermark)
             _finish(run, started, status=EvaluationRun.Status.SUCCEEDED, members=members, added=added,
                     removed=removed)
     except SegmentBusy as busy:
@@ -76,9 +97,67 @@ def _lock(segment_id: int) -> bool:
         return cursor.fetchone()[0]
 
 
-def _apply(segment: Segment, run: EvaluationRun, now: datetime) -> tuple[int, int]:
-    """Replace the membership by the query's result; returns (entered, exited)."""
-    sql, params = compile(parse(segment.query), now=now, dialect=connection.vendor, segments=segment_sources)
+def _watermark() -> datetime | None:
+    """Rows ingested after this instant may be unseen by this run (PostgreSQL only)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT LEAST(clock_timestamp(), MIN(xact_start)) FROM pg_stat_activity "
+                       "WHERE xact_start IS NOT NULL AND pid <> pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def _can_refresh(segment: Segment, now: datetime) -> bool:
+    """Whether only the touched contacts need recomputing: the same query, evaluated before, not long ago."""
+    if connection.vendor != "postgresql" or segment.uses_segments:
+        return False  # compound segments read memberships, which are cheap to recompute whole
+    if segment.evaluated_version != segment.version or segment.ingest_watermark is None:
+        return False
+    if segment.last_evaluated_at is None or now < segment.last_evaluated_at:
+        return False
+    # A full run now and then also catches what no watermark sees (interactions deleted by hand).
+    last_full = (EvaluationRun.objects.filter(segment=segment, mode=EvaluationRun.Mode.FULL,
+                                              status=EvaluationRun.Status.SUCCEEDED)
+                 .order_by("-started").values_list("evaluated_at", flat=True).first())
+    return last_full is not None and now - last_full < timedelta(seconds=settings.SEGMENT_FULL_REFRESH_INTERVAL)
+
+
+def _behaviorals(node):
+    if isinstance(node, Behavioral):
+        yield node
+    elif isinstance(node, SetOp):
+        yield from _behaviorals(node.left)
+        yield from _behaviorals(node.right)
+
+
+def _collect_affected(segment: Segment, node, now: datetime) -> None:
+    """Fill AFFECTED with the contacts whose membership can have changed since the last run."""
+    previous, watermark = segment.last_evaluated_at, segment.ingest_watermark
+    parts, params = [], []
+    for block in _behaviorals(node):
+        table = interaction_type(block.type).table
+        parts.append(f"SELECT contact_id FROM {table} WHERE ingested_at > %s")
+        params.append(watermark)
+        parts.append(f"SELECT contact_id FROM {table} WHERE timestamp > %s AND timestamp <= %s")
+        params += [previous, now]
+        window = block.having.window
+        if window is not None:
+            old_start, new_start = window_start(window, previous), window_start(window, now)
+            if old_start is not None and new_start is not None:
+                parts.append(f"SELECT contact_id FROM {table} WHERE timestamp >= %s AND timestamp < %s")
+                params += [old_start, new_start]
+        if count_accepts_zero(block.having):
+            parts.append("SELECT contact_id FROM interactions_contact WHERE created > %s")
+            params.append(watermark)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {AFFECTED}")
+        cursor.execute(f"CREATE TEMP TABLE {AFFECTED} ON COMMIT DROP AS {' UNION '.join(parts)}", params)
+        cursor.execute(f"ANALYZE {AFFECTED}")
+
+
+def _apply(segment: Segment, run: EvaluationRun, now: datetime, node, *, within: str | None) -> tuple[int, int]:
+    """Replace the membership (of the `within` contacts, or all) by the query's result; returns (entered, exited)."""
+    sql, params = compile(node, now=now, dialect=connection.vendor, segments=segment_sources, within=within)
     at = connection.ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {NEW}")
@@ -86,7 +165,9 @@ def _apply(segment: Segment, run: EvaluationRun, now: datetime) -> tuple[int, in
         cursor.execute(f"CREATE TEMP TABLE {NEW}{on_commit} AS {sql}", params)
         if connection.vendor == "postgresql":
             cursor.execute(f"ANALYZE {NEW}")
-        gone = (f"m.segment_id = %s AND NOT EXISTS (SELECT 1 FROM {NEW} n WHERE n.contact_id = m.contact_id)")
+        gone = f"m.segment_id = %s AND NOT EXISTS (SELECT 1 FROM {NEW} n WHERE n.contact_id = m.contact_id)"
+        if within:
+            gone += f" AND m.contact_id IN (SELECT contact_id FROM {within})"
         cursor.execute(
             "INSERT INTO segments_membershipchange (segment_id, contact_id, change, at, run_id) "
             f"SELECT m.segment_id, m.contact_id, 'exited', %s, %s FROM segments_membership m WHERE {gone}",
@@ -104,6 +185,8 @@ def _apply(segment: Segment, run: EvaluationRun, now: datetime) -> tuple[int, in
             f"INSERT INTO segments_membership (segment_id, contact_id, since) SELECT %s, n.contact_id, %s "
             f"FROM {NEW} n WHERE {fresh}", [segment.pk, at, segment.pk])
         cursor.execute(f"DROP TABLE {NEW}")
+        if within:
+            cursor.execute(f"DROP TABLE {within}")
     return added, removed
 
 

@@ -12,6 +12,10 @@ SEGMENT(name) is resolved through `segments(name) -> SegmentSource | None`: a so
 `membership_segment_id` (a live segment) reads its materialised members; otherwise its query is compiled
 inline. An unknown name or a reference cycle is a QueryValidationError.
 
+`within` (optional) names a table of `contact_id`s that the caller made (never text from a query): the
+statement then only considers those contacts. Incremental refresh uses it to recompute just the contacts
+that new or window-crossing interactions touched.
+
 Dialects: "postgresql" (uuid.UUID and aware datetime parameters) and "sqlite" (Django stores uuids as
 32-char hex and datetimes as naive UTC text `str(dt)`, so parameters take those forms and text order
 is time order). `now` is always an argument, never read from the clock; the window start is computed
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import calendar
 import operator
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -65,25 +70,33 @@ def count_accepts_zero(having: Having) -> bool:
 
 
 def compile(
-    node: Query, *, now: datetime, dialect: str = "postgresql", segments: SegmentSources | None = None
+    node: Query, *, now: datetime, dialect: str = "postgresql", segments: SegmentSources | None = None,
+    within: str | None = None,
 ) -> tuple[str, list]:
     if dialect not in DIALECTS:
         raise ValueError(f"unknown dialect {dialect!r}; expected one of {DIALECTS}")
     if now.tzinfo is None:
         raise ValueError("now must be a timezone-aware datetime")
+    if within is not None and not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", within):
+        raise ValueError(f"within must be a plain table name, got {within!r}")
     validate(node)
-    compiler = _Compiler(now.astimezone(UTC), dialect, segments)
+    compiler = _Compiler(now.astimezone(UTC), dialect, segments, within)
     sql = compiler.query(node, ())
     return sql, compiler.params
 
 
 class _Compiler:
-    def __init__(self, now: datetime, dialect: str, segments: SegmentSources | None) -> None:
+    def __init__(self, now: datetime, dialect: str, segments: SegmentSources | None, within: str | None) -> None:
         self.now = now
         self.dialect = dialect
         self.segments = segments
+        self.within = within
         self.params: list = []
         self.aliases = 0
+
+    def only(self, column: str = "contact_id") -> str:
+        """The restriction to the `within` contacts, if any."""
+        return f" AND {column} IN (SELECT contact_id FROM {self.within})" if self.within else ""
 
     def param(self, value: object) -> str:
         self.params.append(value)
@@ -134,7 +147,7 @@ class _Compiler:
             raise QueryValidationError(f"unknown segment '{ref.name}'", *(pos or (None, None)))
         if source.membership_segment_id is not None:
             return (f"SELECT DISTINCT contact_id FROM {MEMBERSHIP_TABLE} "
-                    f"WHERE segment_id = {self.param(source.membership_segment_id)}")
+                    f"WHERE segment_id = {self.param(source.membership_segment_id)}{self.only()}")
         assert source.query is not None
         validate(source.query)
         return self.query(source.query, (*chain, ref.name))
@@ -156,14 +169,14 @@ class _Compiler:
             assert fld is not None  # validated
             aggregate = f"{having.aggregate}({fld.column})"
         test = f"{aggregate} {_SQL_COMPARE[having.op]} {self.param(self.number(having.value))}"
-        where = " AND ".join(conditions)
+        where = " AND ".join(conditions) + self.only()
         if not count_accepts_zero(having):
             return f"SELECT contact_id FROM {itype.table} WHERE {where} GROUP BY contact_id HAVING {test}"
         # Contacts without a matching row pass too, so take every contact except those whose count fails;
         # NOT EXISTS over the grouped failures plans as a hash anti-join on PostgreSQL.
         failing = f"SELECT contact_id FROM {itype.table} WHERE {where} GROUP BY contact_id HAVING NOT ({test})"
         return (f"SELECT c.contact_id FROM {CONTACTS_TABLE} AS c WHERE NOT EXISTS "
-                f"(SELECT 1 FROM ({failing}) AS f WHERE f.contact_id = c.contact_id)")
+                f"(SELECT 1 FROM ({failing}) AS f WHERE f.contact_id = c.contact_id){self.only('c.contact_id')}")
 
     # -- conditions (two-valued: a test on a missing value is false, also under NOT) --------------------
 
