@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 
 from django.db import connection, transaction
 
@@ -84,7 +85,7 @@ class _Target:
     pk_column: str
     is_interaction: bool
 
-    @property
+    @cached_property
     def by_key(self) -> dict[str, _Column]:
         return {c.key.lower(): c for c in self.columns}
 
@@ -92,7 +93,7 @@ class _Target:
     def stage(self) -> str:
         return f"stage_{self.model._meta.db_table}"
 
-    @property
+    @cached_property
     def column_names(self) -> list[str]:
         return [c.column for c in self.columns]
 
@@ -260,6 +261,15 @@ class _Stager:
         self.created: dict[str, _Target] = {}
         self.staged: dict[str, int] = {}
 
+    @staticmethod
+    def _sqlite_row(target: _Target, raw: list) -> list:
+        """Rows in Django's SQLite storage forms; psycopg adapts the Python values on PostgreSQL itself."""
+        position, *row = raw
+        out = [position]
+        for col, value in zip(target.columns, row, strict=True):
+            out.append(None if value is None else col.model_field.get_db_prep_value(value, connection))
+        return out
+
     def add(self, target: _Target, position: int, row: list):
         if target.name not in self.created:
             self._create(target)
@@ -288,18 +298,11 @@ class _Stager:
         self.created[target.name] = target
         self.staged[target.name] = 0
 
-    def _prepare(self, target: _Target, raw: list) -> list:
-        position, *row = raw
-        out = [position]
-        for col, value in zip(target.columns, row, strict=True):
-            out.append(None if value is None else col.model_field.get_db_prep_value(value, connection))
-        return out
-
     def _flush(self, target: _Target):
         batch = self.batches.pop(target.name, [])
         if not batch:
             return
-        rows = [self._prepare(target, raw) for raw in batch]
+        rows = batch if self.vendor == "postgresql" else [self._sqlite_row(target, raw) for raw in batch]
         names = ["line", *target.column_names]
         if self.vendor == "postgresql":
             with self.cursor.copy(f"COPY {target.stage} ({', '.join(names)}) FROM STDIN") as copy:

@@ -65,9 +65,7 @@ def segment_evaluate(*, segment_id: int, at: datetime | None = None, full: bool 
                 _collect_affected(current, node, now)
                 run.mode = EvaluationRun.Mode.INCREMENTAL
             added, removed = _apply(current, run, now, node, within=AFFECTED if incremental else None)
-            members = (current.member_count or 0) + added - removed if current.evaluated_version else None
-            if members is None:
-                members = Segment.objects.get(pk=segment_id).memberships.count()
+            members = (current.member_count or 0) + added - removed  # no count: None means never evaluated
             Segment.objects.filter(pk=segment_id).update(
                 status=Segment.Status.SUCCEEDED, member_count=members, evaluated_version=run.version,
                 last_evaluated_at=now, next_evaluation_at=next_evaluation(current, now), failures=0, last_error="",
@@ -156,7 +154,10 @@ def _collect_affected(segment: Segment, node, now: datetime) -> None:
 
 
 def _apply(segment: Segment, run: EvaluationRun, now: datetime, node, *, within: str | None) -> tuple[int, int]:
-    """Replace the membership (of the `within` contacts, or all) by the query's result; returns (entered, exited)."""
+    """Replace the membership (of the `within` contacts, or all) by the query's result; returns (entered, exited).
+
+    New members are written in contact order, which keeps the contact-keyed index inserts sequential.
+    """
     sql, params = compile(node, now=now, dialect=connection.vendor, segments=segment_sources, within=within)
     at = connection.ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
@@ -178,12 +179,12 @@ def _apply(segment: Segment, run: EvaluationRun, now: datetime, node, *, within:
                  "AND m.contact_id = n.contact_id)")
         cursor.execute(
             "INSERT INTO segments_membershipchange (segment_id, contact_id, change, at, run_id) "
-            f"SELECT %s, n.contact_id, 'entered', %s, %s FROM {NEW} n WHERE {fresh}",
+            f"SELECT %s, n.contact_id, 'entered', %s, %s FROM {NEW} n WHERE {fresh} ORDER BY n.contact_id",
             [segment.pk, at, run.pk, segment.pk])
         added = cursor.rowcount
         cursor.execute(
             f"INSERT INTO segments_membership (segment_id, contact_id, since) SELECT %s, n.contact_id, %s "
-            f"FROM {NEW} n WHERE {fresh}", [segment.pk, at, segment.pk])
+            f"FROM {NEW} n WHERE {fresh} ORDER BY n.contact_id", [segment.pk, at, segment.pk])
         cursor.execute(f"DROP TABLE {NEW}")
         if within:
             cursor.execute(f"DROP TABLE {within}")

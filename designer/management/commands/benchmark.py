@@ -1,0 +1,356 @@
+"""python manage.py benchmark: figures for import, queries and segment evaluation, each beside a baseline
+measured in the same run (plain COPY, hand-written SQL). It prints; it asserts nothing.
+
+Run it on PostgreSQL with a seeded database, e.g.
+    DATABASE_URL=postgres://127.0.0.1/bench python manage.py seed_demo --contacts 1000000 --interactions 10000000
+    DATABASE_URL=postgres://127.0.0.1/bench python manage.py benchmark
+It cleans up what it adds (benchmark segments, imported and refresh rows) so it can run again.
+"""
+
+import io
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import timedelta
+
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from interactions.catalog import interaction_type
+from interactions.ingest import ingest
+from interactions.signals import interactions_stored
+from segments.evaluation import segment_evaluate
+from segments.models import Segment
+from segments.query import compile, parse
+from segments.services import segment_create, segment_sources
+
+PREFIX = "benchmark: "
+
+
+def best_of(repeat, fn):
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def scalar(sql, params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
+def count_of(sql, params):
+    return lambda: scalar(f"SELECT COUNT(*) FROM ({sql}) AS q", params)
+
+
+def stored(sql, params):
+    """The hand-written baseline of a first evaluation: the same members written into a table shaped and
+    indexed like segments_membership, in one transaction (rolled back)."""
+    def run():
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("CREATE TEMP TABLE benchmark_members (LIKE segments_membership INCLUDING ALL) "
+                           "ON COMMIT DROP")
+            cursor.execute("INSERT INTO benchmark_members (segment_id, contact_id, since) "
+                           f"SELECT 1, contact_id, now() FROM ({sql}) AS h ORDER BY contact_id", params)
+            transaction.set_rollback(True)
+    return run
+
+
+def ms(seconds):
+    return f"{seconds * 1000:,.0f} ms" if seconds < 10 else f"{seconds:,.1f} s"
+
+
+class Command(BaseCommand):
+    help = "Measure import, query and segment evaluation speed against baselines measured in the same run."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--sections", default="import,query,segments,designer",
+                            help="comma-separated: import, seed, query, segments, designer")
+        parser.add_argument("--import-rows", type=int, default=200_000)
+        parser.add_argument("--seed-rows", type=int, default=1_000_000)
+        parser.add_argument("--refresh-rows", type=int, default=100_000)
+        parser.add_argument("--repeat", type=int, default=3, help="baselines and queries: best of this many runs")
+
+    def handle(self, *args, sections, import_rows, seed_rows, refresh_rows, repeat, **options):
+        if connection.vendor != "postgresql":
+            raise CommandError("the benchmark measures the production path: set DATABASE_URL to PostgreSQL",
+                               returncode=2)
+        contacts = scalar("SELECT COUNT(*) FROM interactions_contact")
+        if contacts == 0:
+            raise CommandError("the database is empty: run seed_demo first (see --help)", returncode=2)
+        self.repeat = repeat
+        self.rng = random.Random(7)
+        self.now = timezone.now()
+        total = sum(scalar(f"SELECT COUNT(*) FROM {t.table}") for t in map(interaction_type, _TYPES_IN_USE))
+        self.stdout.write(f"Database: {connection.settings_dict['NAME']}, {contacts:,} contacts, "
+                          f"{total:,} interactions in the benchmarked types; best of {repeat}.\n")
+        wanted = [s.strip() for s in sections.split(",") if s.strip()]
+        for section in wanted:
+            getattr(self, f"section_{section}")(import_rows=import_rows, seed_rows=seed_rows,
+                                                refresh_rows=refresh_rows)
+
+    # -- sample data --------------------------------------------------------------------------------------
+
+    def sample_contacts(self, n=20_000):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT contact_id FROM interactions_contact TABLESAMPLE SYSTEM (5) LIMIT %s", [n])
+            return [row[0] for row in cursor.fetchall()]
+
+    def busiest(self, table, column):
+        return scalar(f"SELECT {column} FROM {table} WHERE {column} IS NOT NULL GROUP BY {column} "
+                      f"ORDER BY COUNT(*) DESC LIMIT 1")
+
+    def opened_rows(self, n, people, days_back=30):
+        for _ in range(n):
+            yield {"type": "EmailOpened", "InteractionId": str(uuid.uuid4()),
+                   "ContactId": str(self.rng.choice(people)),
+                   "Timestamp": (self.now - timedelta(seconds=self.rng.randrange(days_back * 86400))).isoformat(),
+                   "City": self.rng.choice(["Oslo", "Rome", "Lisbon", None])}
+
+    # -- import -------------------------------------------------------------------------------------------
+
+    def section_import(self, *, import_rows, **_):
+        self.stdout.write(f"== import_jsonl: {import_rows:,} EmailOpened lines, beside a plain COPY of the same rows")
+        rows = list(self.opened_rows(import_rows, self.sample_contacts()))
+        with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as handle:
+            handle.writelines(json.dumps(r) + "\n" for r in rows)
+            path = handle.name
+        try:
+            started_at = scalar("SELECT clock_timestamp()")
+            started = time.perf_counter()
+            call_command("import_jsonl", path, "--no-progress", stdout=io.StringIO())
+            imported = time.perf_counter() - started
+            scalar("WITH d AS (DELETE FROM interactions_emailopened WHERE ingested_at >= %s RETURNING 1) "
+                   "SELECT COUNT(*) FROM d", [started_at])
+        finally:
+            os.unlink(path)
+        text = "".join(f"{r['InteractionId']}\t{r['ContactId']}\t{r['Timestamp']}\t{r['City'] or chr(92) + 'N'}\n"
+                       for r in rows)
+        copies = {}
+        for label, like in (("bare table", "LIKE interactions_emailopened INCLUDING DEFAULTS"),
+                            ("same indexes", "LIKE interactions_emailopened INCLUDING DEFAULTS INCLUDING INDEXES")):
+            def copy(like=like):
+                with connection.cursor() as cursor:
+                    cursor.execute("DROP TABLE IF EXISTS benchmark_copy")
+                    cursor.execute(f"CREATE TEMP TABLE benchmark_copy ({like})")
+                    with cursor.copy("COPY benchmark_copy (interaction_id, contact_id, timestamp, city) "
+                                     "FROM STDIN") as out:
+                        out.write(text)
+                    cursor.execute("DROP TABLE benchmark_copy")
+            copies[label] = best_of(self.repeat, copy)
+        self.stdout.write(f"  import_jsonl                 {import_rows / imported:>10,.0f} rows/s  ({ms(imported)})")
+        for label, seconds in copies.items():
+            self.stdout.write(f"  plain COPY, {label:<16} {import_rows / seconds:>10,.0f} rows/s  ({ms(seconds)}); "
+                              f"import_jsonl takes {imported / seconds:.1f}x")
+        self.stdout.write("")
+
+    def section_seed(self, *, seed_rows, **_):
+        self.stdout.write(f"== seed_demo: {seed_rows:,} interactions into a scratch database")
+        name = f"{connection.settings_dict['NAME']}_seed"
+        settings = connection.settings_dict
+        url = f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{name}"
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            cursor.execute(f'CREATE DATABASE "{name}"')
+        env = {**os.environ, "DATABASE_URL": url}
+        try:
+            subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], env=env, check=True)
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "manage.py", "seed_demo", "--contacts", str(max(seed_rows // 10, 1)),
+                            "--interactions", str(seed_rows), "--no-progress"], env=env, check=True,
+                           stdout=subprocess.DEVNULL)
+            seeded = time.perf_counter() - started
+        finally:
+            connection.close()
+            with connection.cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        self.stdout.write(f"  seed_demo (whole command)    {seed_rows / seeded:>10,.0f} rows/s  ({ms(seeded)})\n")
+
+    # -- one query: the spec's example --------------------------------------------------------------------
+
+    def section_query(self, **_):
+        journey = self.busiest("interactions_emailclicked", "customer_journey_id")
+        text = ("INTERACTION(EmailClicked, EmailClicked_ContactLink)"
+                f".FILTER(CustomerJourneyId == '{journey}').HAVING(COUNT() >= 1, UTCDAYS(45))")
+        self.stdout.write("== evaluate_query on the spec's example (clicked in a journey in the last 45 days)")
+        at = self.now.isoformat()
+        out = io.StringIO()
+
+        def command():
+            out.seek(0)
+            out.truncate()
+            with _stdin(text):
+                call_command("evaluate_query", "--at", at, stdout=out)
+
+        hand = ("SELECT DISTINCT contact_id FROM interactions_emailclicked WHERE customer_journey_id = %s "
+                "AND timestamp >= %s AND timestamp <= %s")
+        params = [journey, self.now - timedelta(days=45), self.now]
+
+        def by_hand():
+            with connection.cursor() as cursor:
+                cursor.execute(hand, params)
+                return sorted(str(r[0]) for r in cursor.fetchall())
+
+        t_command, t_hand = best_of(self.repeat, command), best_of(self.repeat, by_hand)
+        members = len(out.getvalue().split())
+        assert members == len(by_hand()), "evaluate_query and the hand-written SQL disagree"
+        self.stdout.write(f"  evaluate_query (whole command) {ms(t_command):>10}  {members:,} members")
+        self.stdout.write(f"  the same by hand in SQL        {ms(t_hand):>10}  ratio {t_command / t_hand:.2f}\n")
+
+    # -- segments -----------------------------------------------------------------------------------------
+
+    def segment_shapes(self):
+        journey = self.busiest("interactions_emailclicked", "customer_journey_id")
+        form = self.busiest("interactions_formsubmitted", "form_id")
+        y1 = self.now - timedelta(days=365)
+        d45, d90 = self.now - timedelta(days=45), self.now - timedelta(days=90)
+        now = self.now
+        return [
+            ("spec example",
+             f"INTERACTION(EmailClicked, EmailClicked_ContactLink).FILTER(CustomerJourneyId == '{journey}')"
+             ".HAVING(COUNT() >= 1, UTCDAYS(45))",
+             "SELECT DISTINCT contact_id FROM interactions_emailclicked WHERE customer_journey_id = %s "
+             "AND timestamp >= %s AND timestamp <= %s", [journey, d45, now]),
+            ("lifetime count",
+             "INTERACTION(EmailOpened, EmailOpened_ContactLink).HAVING(COUNT() >= 3)",
+             "SELECT contact_id FROM interactions_emailopened WHERE timestamp <= %s GROUP BY contact_id "
+             "HAVING COUNT(*) >= 3", [now]),
+            ("exactly N in a year",
+             "INTERACTION(EmailOpened, EmailOpened_ContactLink).HAVING(COUNT() == 2, UTCYEARS(1))",
+             "SELECT contact_id FROM interactions_emailopened WHERE timestamp >= %s AND timestamp <= %s "
+             "GROUP BY contact_id HAVING COUNT(*) = 2", [y1, now]),
+            ("restriction-heavy",
+             "INTERACTION(FormSubmitted, FormSubmitted_ContactLink).FILTER(FormId == "
+             f"'{form}' && (CountryIsoCode == 'US' || CountryIsoCode == 'GB' || CountryIsoCode == 'DE') && "
+             "NOT(City == 'London') && ISNOTNULL(BrowserId)).HAVING(COUNT() >= 1, UTCDAYS(90))",
+             "SELECT DISTINCT contact_id FROM interactions_formsubmitted WHERE form_id = %s AND timestamp >= %s "
+             "AND timestamp <= %s AND lower(country_iso_code) IN ('us', 'gb', 'de') "
+             "AND lower(city) IS DISTINCT FROM 'london' AND browser_id IS NOT NULL", [form, d90, now]),
+            ("has-not",
+             "INTERACTION(EmailOpened, EmailOpened_ContactLink).HAVING(COUNT() == 0, UTCDAYS(90))",
+             "SELECT c.contact_id FROM interactions_contact c WHERE NOT EXISTS (SELECT 1 FROM "
+             "interactions_emailopened o WHERE o.contact_id = c.contact_id AND o.timestamp >= %s "
+             "AND o.timestamp <= %s)", [d90, now]),
+        ]
+
+    def section_segments(self, *, refresh_rows, **_):
+        Segment.objects.filter(name__startswith=PREFIX).delete()
+        self.stdout.write(f"== segments: first evaluation (materialized, with change log) and refresh after "
+                          f"{refresh_rows:,} new interactions; baseline: the hand-written SQL, best of {self.repeat}")
+        header = (f"  {'segment':<20} {'hand SQL':>9} {'compiled':>9} {'ratio':>5} {'hand+store':>10} "
+                  f"{'first eval':>10} {'ratio':>5} {'members':>9} {'refresh':>9} {'mode':>11}  check")
+        results = []
+        shapes = self.segment_shapes()
+        segments = []
+        for label, text, hand, params in shapes:
+            segment = segment_create(name=PREFIX + label, query_text=text)
+            compiled, compiled_params = compile(parse(text), now=self.now, dialect="postgresql",
+                                                segments=segment_sources)
+            t_hand = best_of(self.repeat, count_of(hand, params))
+            t_compiled = best_of(self.repeat, count_of(compiled, compiled_params))
+            t_store = best_of(self.repeat, stored(hand, params))
+            started = time.perf_counter()
+            run = segment_evaluate(segment_id=segment.pk, at=self.now)
+            t_first = time.perf_counter() - started
+            assert run.members == scalar(f"SELECT COUNT(*) FROM ({hand}) AS h", params), label
+            results.append([label, t_hand, t_compiled, t_store, t_first, run.members])
+            segments.append(segment)
+        # The compound segment reads its operands' memberships, so they are live.
+        Segment.objects.filter(pk__in=[s.pk for s in segments[1:3]]).update(state=Segment.State.LIVE)
+        a, b = segments[1], segments[2]
+        compound = segment_create(name=PREFIX + "compound",
+                                  query_text=f"SEGMENT('{a.name}') EXCEPT SEGMENT('{b.name}')")
+        hand = ("SELECT contact_id FROM segments_membership WHERE segment_id = %s EXCEPT "
+                "SELECT contact_id FROM segments_membership WHERE segment_id = %s")
+        compiled, compiled_params = compile(parse(compound.query), now=self.now, segments=segment_sources)
+        t_hand = best_of(self.repeat, count_of(hand, [a.pk, b.pk]))
+        t_compiled = best_of(self.repeat, count_of(compiled, compiled_params))
+        t_store = best_of(self.repeat, stored(hand, [a.pk, b.pk]))
+        started = time.perf_counter()
+        run = segment_evaluate(segment_id=compound.pk, at=self.now)
+        results.append(["compound", t_hand, t_compiled, t_store, time.perf_counter() - started, run.members])
+        segments.append(compound)
+
+        # Refresh: new interactions of the types these segments read arrive, and an hour passes.
+        refresh_start = scalar("SELECT clock_timestamp()")
+        self._arrive(refresh_rows)
+        later = self.now + timedelta(hours=1)
+        for segment, row in zip(segments, results, strict=True):
+            started = time.perf_counter()
+            run = segment_evaluate(segment_id=segment.pk, at=later)
+            t_refresh = time.perf_counter() - started
+            full_sql, full_params = compile(parse(segment.query), now=later, segments=segment_sources)
+            check = "ok" if run.members == scalar(f"SELECT COUNT(*) FROM ({full_sql}) AS f", full_params) else "WRONG"
+            row += [t_refresh, run.mode, check]
+        self.stdout.write(header)
+        for label, t_hand, t_compiled, t_store, t_first, members, t_refresh, mode, check in results:
+            self.stdout.write(
+                f"  {label:<20} {ms(t_hand):>9} {ms(t_compiled):>9} {t_compiled / t_hand:>5.2f} {ms(t_store):>10} "
+                f"{ms(t_first):>10} {t_first / t_store:>5.2f} {members:>9,} {ms(t_refresh):>9} {mode:>11}  {check}")
+        self.stdout.write("  ratio: compiled / hand SQL; first eval / hand+store (the same members written into a "
+                          "membership-shaped table; the first evaluation also writes the change log)\n")
+        for table in {interaction_type(t).table for t in _TYPES_IN_USE}:
+            scalar(f"WITH d AS (DELETE FROM {table} WHERE ingested_at >= %s RETURNING 1) SELECT COUNT(*) FROM d",
+                   [refresh_start])
+        Segment.objects.filter(name__startswith=PREFIX).delete()
+
+    def _arrive(self, n):
+        people = self.sample_contacts()
+        journey = str(self.busiest("interactions_emailclicked", "customer_journey_id"))
+        form = str(self.busiest("interactions_formsubmitted", "form_id"))
+        objects = []
+        for i, row in enumerate(self.opened_rows(n, people, days_back=2)):
+            kind = ("EmailOpened", "EmailOpened", "EmailClicked", "FormSubmitted")[i % 4]
+            row["type"] = kind
+            if kind == "EmailClicked":
+                row["CustomerJourneyId"] = journey
+            elif kind == "FormSubmitted":
+                row.update(FormId=form, CountryIsoCode=self.rng.choice(["US", "GB", "FR"]), BrowserId="chrome")
+            objects.append(row)
+        # Only the refreshes measured below may evaluate: keep the ingest from queuing them itself.
+        interactions_stored.disconnect(dispatch_uid="segments-refresh-readers")
+        try:
+            started = time.perf_counter()
+            ingest(enumerate(objects))
+        finally:
+            apps.get_app_config("segments").ready()
+        self.stdout.write(f"  ({n:,} new interactions ingested in {ms(time.perf_counter() - started)})")
+
+    # -- designer -----------------------------------------------------------------------------------------
+
+    def section_designer(self, **_):
+        try:
+            from designer.forms import benchmark_round_trip
+        except ImportError:
+            self.stdout.write("== designer: no form round trip to measure yet\n")
+            return
+        self.stdout.write("== designer: form <-> text sync round trip on the server")
+        for label, seconds in benchmark_round_trip(repeat=max(self.repeat, 20)):
+            self.stdout.write(f"  {label:<40} {seconds * 1000:8.2f} ms")
+        self.stdout.write("")
+
+
+_TYPES_IN_USE = ("EmailOpened", "EmailClicked", "FormSubmitted")
+
+
+class _stdin:
+    def __init__(self, text):
+        self.text = text
+
+    def __enter__(self):
+        self.saved = sys.stdin
+        sys.stdin = io.StringIO(self.text)
+
+    def __exit__(self, *exc):
+        sys.stdin = self.saved
