@@ -146,7 +146,8 @@ class _Compiler:
         if source is None or (source.membership_segment_id is None and source.query is None):
             raise QueryValidationError(f"unknown segment '{ref.name}'", *(pos or (None, None)))
         if source.membership_segment_id is not None:
-            return (f"SELECT DISTINCT contact_id FROM {MEMBERSHIP_TABLE} "
+            # (segment_id, contact_id) is unique, so no DISTINCT is needed.
+            return (f"SELECT contact_id FROM {MEMBERSHIP_TABLE} "
                     f"WHERE segment_id = {self.param(source.membership_segment_id)}{self.only()}")
         assert source.query is not None
         validate(source.query)
@@ -168,8 +169,15 @@ class _Compiler:
             fld = itype.field(having.field or "")
             assert fld is not None  # validated
             aggregate = f"{having.aggregate}({fld.column})"
-        test = f"{aggregate} {_SQL_COMPARE[having.op]} {self.param(self.number(having.value))}"
         where = " AND ".join(conditions) + self.only()
+        if having.aggregate == "COUNT" and (having.op, having.value) == (">=", 1):
+            # "at least once", the commonest shape: no count needed, only the contacts.
+            return f"SELECT DISTINCT contact_id FROM {itype.table} WHERE {where}"
+        if having.aggregate == "COUNT" and (having.op, having.value) in (("==", 0), ("<", 1), ("<=", 0)):
+            # "never": every contact without a matching row, as a plain anti-join.
+            return (f"SELECT c.contact_id FROM {CONTACTS_TABLE} AS c WHERE NOT EXISTS (SELECT 1 FROM {itype.table} "
+                    f"AS i WHERE i.contact_id = c.contact_id AND {where}){self.only('c.contact_id')}")
+        test = f"{aggregate} {_SQL_COMPARE[having.op]} {self.param(self.number(having.value))}"
         if not count_accepts_zero(having):
             return f"SELECT contact_id FROM {itype.table} WHERE {where} GROUP BY contact_id HAVING {test}"
         # Contacts without a matching row pass too, so take every contact except those whose count fails;

@@ -37,10 +37,10 @@ def test_behavioral_count_on_postgresql():
     sql, params = compile(parse(f"{C}.FILTER(CustomerJourneyId == '{J.upper()}' && NOT(City == 'Paris' || "
                                 "OriginalUrl CONTAINS '50%_off')).HAVING(COUNT() >= 1, UTCMONTHS(1))"), now=NOW)
     assert sql == (
-        "SELECT contact_id FROM interactions_emailclicked WHERE timestamp <= %s AND timestamp >= %s AND "
+        "SELECT DISTINCT contact_id FROM interactions_emailclicked WHERE timestamp <= %s AND timestamp >= %s AND "
         "(customer_journey_id = %s AND NOT COALESCE((lower(city) = %s OR lower(original_url) LIKE %s ESCAPE '\\'), "
-        "FALSE)) GROUP BY contact_id HAVING COUNT(*) >= %s")
-    assert params == [NOW, datetime(2026, 2, 28, 12, 0, tzinfo=UTC), uuid.UUID(J), "paris", "%50\\%\\_off%", 1]
+        "FALSE))")
+    assert params == [NOW, datetime(2026, 2, 28, 12, 0, tzinfo=UTC), uuid.UUID(J), "paris", "%50\\%\\_off%"]
 
 
 def test_behavioral_count_on_sqlite():
@@ -59,13 +59,23 @@ def test_behavioral_count_on_sqlite():
     ("sqlite", "2026-03-31 12:00:00", "2025-12-31 12:00:00"),
 ])
 def test_count_that_zero_satisfies_ranges_over_all_contacts(dialect, now_param, start_param):
-    sql, params = compile(parse("INTERACTION(EmailOpened, EmailOpened_ContactLink).HAVING(COUNT() == 0, UTCDAYS(90))"),
+    sql, params = compile(parse("INTERACTION(EmailOpened, EmailOpened_ContactLink).HAVING(COUNT() < 3, UTCDAYS(90))"),
                           now=NOW, dialect=dialect)
     assert sql == (
         "SELECT c.contact_id FROM interactions_contact AS c WHERE NOT EXISTS (SELECT 1 FROM (SELECT contact_id "
         "FROM interactions_emailopened WHERE timestamp <= %s AND timestamp >= %s GROUP BY contact_id "
-        "HAVING NOT (COUNT(*) = %s)) AS f WHERE f.contact_id = c.contact_id)")
-    assert params == [now_param, start_param, 0]
+        "HAVING NOT (COUNT(*) < %s)) AS f WHERE f.contact_id = c.contact_id)")
+    assert params == [now_param, start_param, 3]
+
+
+@pytest.mark.parametrize("having", ["COUNT() == 0", "COUNT() < 1", "COUNT() <= 0"])
+def test_never_is_a_plain_anti_join(having):
+    sql, params = compile(parse(f"INTERACTION(EmailOpened, EmailOpened_ContactLink).HAVING({having}, UTCDAYS(90))"),
+                          now=NOW)
+    assert sql == (
+        "SELECT c.contact_id FROM interactions_contact AS c WHERE NOT EXISTS (SELECT 1 FROM interactions_emailopened "
+        "AS i WHERE i.contact_id = c.contact_id AND timestamp <= %s AND timestamp >= %s)")
+    assert params == [NOW, NOW - timedelta(days=90)]
 
 
 @pytest.mark.parametrize("dialect, value", [("postgresql", Decimal("7.5")), ("sqlite", 7.5)])
@@ -73,7 +83,7 @@ def test_set_operations_and_live_segments(dialect, value):
     text = "SEGMENT(a) EXCEPT INTERACTION(SurveyResponse, SurveyResponse_ContactLink).HAVING(AVG(Score) > 7.5)"
     sql, params = compile(parse(text), now=NOW, dialect=dialect, segments={"a": SegmentSource(7, None)}.get)
     assert sql == (
-        "SELECT contact_id FROM (SELECT DISTINCT contact_id FROM segments_membership WHERE segment_id = %s) AS s1 "
+        "SELECT contact_id FROM (SELECT contact_id FROM segments_membership WHERE segment_id = %s) AS s1 "
         "EXCEPT SELECT contact_id FROM (SELECT contact_id FROM interactions_surveyresponse WHERE timestamp <= %s "
         "GROUP BY contact_id HAVING AVG(score) > %s) AS s2")
     assert params[0] == 7 and params[2] == value
@@ -83,8 +93,7 @@ def test_saved_segment_queries_are_inlined_and_cycles_refused():
     saved = {"a": SegmentSource(None, parse("SEGMENT(b)")),
              "b": SegmentSource(None, parse(f"{C}.HAVING(COUNT() >= 1)"))}
     sql, _ = compile(parse("SEGMENT(a)"), now=NOW, segments=saved.get)
-    assert sql == "SELECT contact_id FROM interactions_emailclicked WHERE timestamp <= %s GROUP BY contact_id " \
-                  "HAVING COUNT(*) >= %s"
+    assert sql == "SELECT DISTINCT contact_id FROM interactions_emailclicked WHERE timestamp <= %s"
     saved["b"] = SegmentSource(None, parse("SEGMENT(a)"))
     with pytest.raises(QueryValidationError, match=r"1:9: segment 'a' refers back to itself: a -> b -> a"):
         compile(parse("SEGMENT(a)"), now=NOW, segments=saved.get)
