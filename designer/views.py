@@ -1,11 +1,104 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""The designer's pages: thin views (request -> form state -> query -> service -> render).
 
+One view per page; the designer page's buttons post named actions (`action=add_clause:r-1`, `save`, ...).
+Fragments with a life of their own have their own endpoints: the record lookup, the status poll and the
+live size estimate. Every htmx control also works as a plain form post: the page then re-renders whole.
+"""
+
+from __future__ import annotations
+
+import csv
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from interactions.catalog import record_type
 from interactions.models import INTERACTION_MODELS, RECORD_MODELS, Contact
+from segments.models import EvaluationRun, Membership, Segment
+from segments.query import Behavioral, QueryError, parse, unparse
+from segments.services import (
+    ConcurrentEdit,
+    SegmentError,
+    query_for,
+    segment_create,
+    segment_delete,
+    segment_duplicate,
+    segment_go_live,
+    segment_request_evaluation,
+    segment_stop,
+    segment_update,
+)
+
+from . import forms
+from .lookups import (
+    clause_counts,
+    count_members,
+    decorate,
+    explain_contact,
+    find_contact,
+    history_chart,
+    search_records,
+)
+
+PAGE_TEMPLATE = "designer/segment.html"
+EDIT_ACTIONS = ("update", "toggle_filters", "group", "add_clause", "add_group", "delete", "ungroup", "add_value",
+                "remove_value", "pick", "lookup")
+LIFECYCLE_ACTIONS = ("save", "golive", "stop", "evaluate", "duplicate", "delete_segment")
+POLLING = (Segment.Status.QUEUED, Segment.Status.RUNNING)
+
+
+# --- segment list and import ------------------------------------------------------------------------------
 
 
 @login_required
-def overview(request):
+def segment_list(request):
+    segments = Segment.objects.all()
+    text = request.GET.get("q", "").strip()
+    state = request.GET.get("state", "")
+    if text:
+        segments = segments.filter(Q(name__icontains=text) | Q(description__icontains=text))
+    if state in Segment.State.values:
+        segments = segments.filter(state=state)
+    context = {"segments": segments.order_by("-updated"), "q": text, "state": state,
+               "states": Segment.State.choices, "import": {}}
+    if request.htmx and request.htmx.target == "segment-table":
+        return render(request, "designer/segment_list.html#segment-table", context)
+    return render(request, "designer/segment_list.html", context)
+
+
+@login_required
+def segment_import(request):
+    """Paste query text: it becomes a new draft, or the error is shown at its position."""
+    if request.method != "POST":
+        return redirect("segment-list")
+    name = request.POST.get("name", "").strip()
+    text = request.POST.get("query_text", "")
+    description = request.POST.get("description", "")
+    error = None
+    try:
+        segment = segment_create(name=name, query_text=text, description=description, owner=request.user)
+    except QueryError as exc:
+        error = {"text": str(exc), "line": exc.line, "column": exc.column}
+    except SegmentError as exc:
+        error = {"text": str(exc)}
+    else:
+        messages.success(request, f"Imported '{segment.name}' as a draft.")
+        return redirect("segment-detail", pk=segment.pk)
+    context = {"segments": Segment.objects.order_by("-updated"), "q": "", "state": "",
+               "states": Segment.State.choices,
+               "import": {"name": name, "text": text, "description": description, "error": error, "open": True}}
+    return render(request, "designer/segment_list.html", context, status=400)
+
+
+@login_required
+def data_overview(request):
     """What the store holds: contacts, records and interactions per type."""
     interactions = [
         {"name": model.catalog.display_name, "type": model.catalog.name, "count": model.objects.count()}
@@ -18,3 +111,316 @@ def overview(request):
         "interaction_total": sum(row["count"] for row in interactions),
         "records": records,
     })
+
+
+# --- the designer ----------------------------------------------------------------------------------------
+
+
+class Editor:
+    """What the designer shows: the form state (None for a compound query), the query, its text and errors."""
+
+    def __init__(self, *, state=None, node=None, text="", text_base=None, text_error=None):
+        self.state = state
+        self.node = node
+        self.text = text
+        self.text_base = text if text_base is None else text_base
+        self.text_error = text_error
+
+    @property
+    def compound(self) -> bool:
+        return self.state is None
+
+    @property
+    def current_query(self) -> str:
+        return unparse(self.node) if self.node is not None else ""
+
+
+def _editor_from_text(text: str, *, filters_open: bool | None = None) -> Editor:
+    node = parse(text)
+    if isinstance(node, Behavioral):
+        state = forms.state_from_node(node)
+        if filters_open is not None:
+            state.filters_open = filters_open or not state.is_default_having
+        return Editor(state=state, node=node, text=unparse(node, wrap=True))
+    return Editor(state=None, node=node, text=unparse(node, wrap=True))
+
+
+def _error_dict(exc: QueryError) -> dict:
+    return {"text": str(exc), "message": exc.message, "line": exc.line, "column": exc.column}
+
+
+def _editor_from_post(request, segment) -> tuple[Editor, str]:
+    data = request.POST
+    action = data.get("action", "update") or "update"
+    text = data.get("query_text", "")
+    text_base = data.get("text_base", "")
+    compound = data.get("compound") == "1"
+    name = segment.name if segment else (data.get("name", "").strip() or None)
+    use_text = action == "text" or compound or (
+        action.split(":")[0] in LIFECYCLE_ACTIONS and text.strip() != text_base.strip())
+    state = None if compound else forms.state_from_post(data)
+    if use_text:
+        try:
+            node = query_for(text, name=name)
+        except QueryError as exc:
+            # The form keeps its last valid state; the text keeps what the user typed.
+            node = forms.node_from_state(state) if state is not None else None
+            return Editor(state=state, node=node, text=text, text_base=text_base, text_error=_error_dict(exc)), action
+        editor = _editor_from_text(text, filters_open=state.filters_open if state else None)
+        editor.text, editor.text_base = text, text
+        return editor, action
+    if action.split(":")[0] in EDIT_ACTIONS:
+        forms.apply_action(state, action)
+    node = forms.node_from_state(state)
+    if node is None:
+        return Editor(state=state, node=None, text=text, text_base=text_base), action
+    wrapped = unparse(node, wrap=True)
+    return Editor(state=state, node=node, text=wrapped), action
+
+
+def _context(request, segment, editor: Editor, **extra) -> dict:
+    if editor.state is not None:
+        decorate(editor.state)
+    saved = segment.query if segment else ""
+    post_url = reverse("segment-detail", args=[segment.pk]) if segment else reverse("segment-new")
+    return {
+        "segment": segment, "editor": editor, "state": editor.state, "post_url": post_url,
+        "types": forms.type_choices(), "count_ops": forms.COUNT_OPS, "aggregates": forms.AGGREGATES,
+        "units": forms.UNITS, "unsaved": bool(editor.node is not None and editor.current_query != saved),
+        "name": extra.pop("name", segment.name if segment else ""),
+        "description": extra.pop("description", segment.description if segment else ""),
+        "version": extra.pop("version", segment.version if segment else ""),
+        "polling": bool(segment and segment.status in POLLING),
+        **extra,
+    }
+
+
+@login_required
+def segment_new(request):
+    return _designer(request, None)
+
+
+@login_required
+def segment_detail(request, pk):
+    return _designer(request, get_object_or_404(Segment, pk=pk))
+
+
+def _designer(request, segment):
+    if request.method != "POST":
+        if segment is not None:
+            editor = _editor_from_text(segment.query)
+        else:
+            state = forms.new_state(request.GET.get("type", forms.DEFAULT_TYPE))
+            node = forms.node_from_state(state)
+            editor = Editor(state=state, node=node, text=unparse(node, wrap=True))
+        return render(request, PAGE_TEMPLATE, _context(request, segment, editor))
+
+    editor, action = _editor_from_post(request, segment)
+    verb = action.split(":")[0]
+    if verb in LIFECYCLE_ACTIONS:
+        return _lifecycle(request, segment, editor, verb)
+    context = _context(request, segment, editor, name=request.POST.get("name", ""),
+                       description=request.POST.get("description", ""), version=request.POST.get("version", ""))
+    if verb == "explain" or verb == "estimate":
+        context.update(_explanation(request.POST, editor.current_query, segment) if verb == "explain" else
+                       _estimate(editor.current_query, segment))
+    if not request.htmx:
+        return render(request, PAGE_TEMPLATE, context)
+    if verb == "text":
+        response = render(request, "designer/segment.html#text-response", context)
+    else:
+        response = render(request, "designer/segment.html#block-response", context)
+    if editor.node is not None:
+        response["HX-Trigger"] = "queryChanged"
+    return response
+
+
+def _lifecycle(request, segment, editor: Editor, verb: str):
+    data = request.POST
+    name, description = data.get("name", ""), data.get("description", "")
+    failure = None
+    status = 200
+    try:
+        if verb in ("save", "golive"):
+            if editor.node is None:
+                raise SegmentError("the query has errors: fix them before saving" if editor.text_error is None
+                                   else f"the query text has an error: {editor.text_error['text']}")
+            text = editor.current_query
+            if segment is None:
+                segment = segment_create(name=name, query_text=text, description=description, owner=request.user)
+                messages.success(request, f"Created '{segment.name}'.")
+            elif (text != segment.query or name.strip() != segment.name or description != segment.description):
+                segment = segment_update(segment=segment, version=_int(data.get("version")), user=request.user,
+                                         name=name, description=description, query_text=text)
+                messages.success(request, f"Saved '{segment.name}' (version {segment.version}).")
+            elif verb == "save":
+                messages.info(request, "Nothing to save: no changes.")
+            if verb == "golive":
+                segment = segment_go_live(segment=segment, user=request.user)
+                messages.success(request, f"'{segment.name}' is live; its first evaluation is on its way.")
+            return redirect("segment-detail", pk=segment.pk)
+        if segment is None:
+            raise SegmentError("save the segment first")
+        if verb == "stop":
+            segment_stop(segment=segment, user=request.user)
+            messages.success(request, f"Stopped '{segment.name}'.")
+        elif verb == "evaluate":
+            if segment_request_evaluation(segment=segment, reason="requested in the designer"):
+                messages.success(request, f"Evaluating '{segment.name}'.")
+            else:
+                messages.info(request, "An evaluation is queued already.")
+        elif verb == "duplicate":
+            copy = segment_duplicate(segment=segment, user=request.user)
+            messages.success(request, f"Created '{copy.name}', a copy of '{segment.name}'.")
+            return redirect("segment-detail", pk=copy.pk)
+        elif verb == "delete_segment":
+            segment_delete(segment=segment, user=request.user)
+            messages.success(request, f"Deleted '{segment.name}'.")
+            return redirect("segment-list")
+        return redirect("segment-detail", pk=segment.pk)
+    except ConcurrentEdit as exc:
+        failure, status = str(exc), 409
+    except (SegmentError, QueryError) as exc:
+        failure, status = str(exc), 400
+    if segment is not None and segment.pk:
+        segment.refresh_from_db()
+    context = _context(request, segment, editor, name=name, description=description,
+                       version=data.get("version", ""), failure=failure)
+    return render(request, PAGE_TEMPLATE, context, status=status)
+
+
+def _int(text) -> int:
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return 0
+
+
+# --- fragments -------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def record_lookup(request, record):
+    """Records of a type whose name contains the typed text: the picker under an ID field's value."""
+    if record_type(record) is None:
+        raise Http404("no such record type")
+    path = request.GET.get("path", "")
+    if not forms.valid_path(path):
+        raise Http404("bad path")
+    text = request.GET.get(f"{path}-q", request.GET.get("q", ""))
+    return render(request, "designer/segment.html#lookup-results", {
+        "results": search_records(record, text), "path": path, "lookup_text": text,
+        "post_url": request.GET.get("post_url") or reverse("segment-new")})
+
+
+@login_required
+@require_GET
+def segment_status(request, pk):
+    segment = get_object_or_404(Segment, pk=pk)
+    return render(request, "designer/segment.html#status", {"segment": segment, "polling": segment.status in POLLING})
+
+
+def _posted_segment(data):
+    return Segment.objects.filter(pk=_int(data["segment"])).first() if data.get("segment") else None
+
+
+def _estimate(text: str, segment) -> dict:
+    context = {"estimate": None}
+    if text:
+        try:
+            node = query_for(text, name=segment.name if segment else None)
+            context["estimate"] = count_members(node, segment)
+            context["clauses"] = clause_counts(node)
+            context["changed"] = segment is not None and unparse(node) != segment.query
+        except QueryError as exc:
+            context["estimate_error"] = str(exc)
+    return context
+
+
+def _explanation(data, text: str, segment) -> dict:
+    wanted = data.get("explain_contact", "")
+    context = {"explain_contact": wanted, "explained": True}
+    contact = find_contact(wanted)
+    if contact is None:
+        context["explain_error"] = f"No contact matches “{wanted}”." if wanted.strip() else "Enter a name or email."
+    elif not text:
+        context["explain_error"] = "The query has errors: fix them first."
+    else:
+        try:
+            context["explanation"] = explain_contact(query_for(text, name=segment.name if segment else None), contact)
+        except QueryError as exc:
+            context["explain_error"] = str(exc)
+    return context
+
+
+@login_required
+@require_POST
+def segment_estimate(request):
+    """The live size estimate of the query being edited and, for a live segment, the change against its members."""
+    segment = _posted_segment(request.POST)
+    context = {"segment": segment, **_estimate(request.POST.get("current_query", ""), segment)}
+    return render(request, "designer/segment.html#estimate", context)
+
+
+@login_required
+@require_POST
+def segment_explain(request):
+    """Explain a contact: is it in or out of the query being edited, and why."""
+    segment = _posted_segment(request.POST)
+    context = {"segment": segment, **_explanation(request.POST, request.POST.get("current_query", ""), segment)}
+    return render(request, "designer/segment.html#explain", context)
+
+
+# --- members and history ---------------------------------------------------------------------------------
+
+
+@login_required
+def segment_members(request, pk):
+    segment = get_object_or_404(Segment, pk=pk)
+    text = request.GET.get("q", "").strip()
+    members = Membership.objects.filter(segment=segment).select_related("contact").order_by("contact__full_name",
+                                                                                              "contact__email")
+    if text:
+        members = members.filter(Q(contact__full_name__icontains=text) | Q(contact__email__icontains=text))
+    page = Paginator(members, 50).get_page(request.GET.get("page"))
+    context = {"segment": segment, "page": page, "q": text, "tab": "members",
+               "query_string": urlencode({"q": text}) if text else "",
+               "polling": segment.status in POLLING}
+    if request.htmx and request.htmx.target == "members-table":
+        return render(request, "designer/members.html#members-table", context)
+    return render(request, "designer/members.html", context)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@login_required
+def segment_members_csv(request, pk):
+    segment = get_object_or_404(Segment, pk=pk)
+    rows = (Membership.objects.filter(segment=segment).order_by("contact__full_name")
+            .values_list("contact__contact_id", "contact__full_name", "contact__email", "since"))
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield writer.writerow(["ContactId", "FullName", "Email", "MemberSince"])
+        for contact_id, full_name, email, since in rows.iterator(chunk_size=2000):
+            yield writer.writerow([contact_id, full_name, email, since.isoformat()])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    filename = "".join(c if c.isalnum() or c in "-_" else "-" for c in segment.name) or "segment"
+    response["Content-Disposition"] = f'attachment; filename="{filename}-members.csv"'
+    return response
+
+
+@login_required
+def segment_history(request, pk):
+    segment = get_object_or_404(Segment, pk=pk)
+    runs = list(EvaluationRun.objects.filter(segment=segment).order_by("-started")[:100])
+    succeeded = list(EvaluationRun.objects.filter(segment=segment, status=EvaluationRun.Status.SUCCEEDED)
+                     .order_by("-evaluated_at")[:200])[::-1]
+    return render(request, "designer/history.html", {
+        "segment": segment, "runs": runs, "chart": history_chart(succeeded), "tab": "history",
+        "polling": segment.status in POLLING})
