@@ -1,0 +1,55 @@
+"""Roles: Marketers create, edit, take live and stop segments; Viewers only read; Administrators also run
+the admin console (they are staff). Superusers can do everything. The groups come from a migration.
+
+Every view and API endpoint asks these functions; nothing else decides who may do what.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+MARKETERS = "Marketers"
+VIEWERS = "Viewers"
+ADMINISTRATORS = "Administrators"
+GROUPS = (MARKETERS, VIEWERS, ADMINISTRATORS)
+
+
+def _groups(user) -> set[str]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    cached = getattr(user, "_segment_roles", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        user._segment_roles = cached
+    return cached
+
+
+def can_view(user) -> bool:
+    return bool(getattr(user, "is_superuser", False) or _groups(user) & set(GROUPS))
+
+
+def can_edit(user) -> bool:
+    return bool(getattr(user, "is_superuser", False) or _groups(user) & {MARKETERS, ADMINISTRATORS})
+
+
+def can_administer(user) -> bool:
+    return bool(getattr(user, "is_superuser", False) or (user.is_staff and ADMINISTRATORS in _groups(user)))
+
+
+def _require(check, what: str):
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not check(request.user):
+                raise PermissionDenied(f"{what}: ask an administrator to add you to the right group "
+                                       f"({', '.join(GROUPS)})")
+            return view(request, *args, **kwargs)
+        return wrapped
+    return decorator
+
+
+viewer_required = _require(can_view, "You may not see segments")
+marketer_required = _require(can_edit, "You may not change segments")
