@@ -27,8 +27,10 @@ _instants = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2030
 class Domain:
     """Where field values come from: anything by default; small shared pools for differential tests."""
 
-    def __init__(self, types=INTERACTION_TYPES, strings=None, guids=None, numbers=None, instants=None, names=None):
+    def __init__(self, types=INTERACTION_TYPES, strings=None, guids=None, numbers=None, instants=None, names=None,
+                 window_sizes=None):
         self.types = tuple(types)
+        self.window_sizes = st.sampled_from(window_sizes) if window_sizes else st.integers(1, 400)
         self.strings = st.sampled_from(strings) if strings else st.text(max_size=8)
         self.guids = st.sampled_from(guids) if guids else st.uuids()
         self.numbers = st.sampled_from(numbers) if numbers else _numbers
@@ -81,7 +83,7 @@ def groups(draw, itype: InteractionType, domain: Domain, depth: int = 2, nested:
 @st.composite
 def havings(draw, itype: InteractionType, domain: Domain):
     numeric = [f for f in itype.fields if f.kind.is_numeric]
-    window = draw(st.none() | st.builds(Window, st.sampled_from(("DAYS", "MONTHS", "YEARS")), st.integers(1, 400)))
+    window = draw(st.none() | st.builds(Window, st.sampled_from(("DAYS", "MONTHS", "YEARS")), domain.window_sizes))
     if numeric and draw(st.booleans()):
         fld = draw(st.sampled_from(numeric))
         agg = draw(st.sampled_from(("SUM", "AVG", "MIN", "MAX")))

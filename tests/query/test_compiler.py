@@ -7,9 +7,7 @@ from decimal import Decimal
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
-from interactions.catalog import INTERACTION_TYPES
 from segments.query import (
     Behavioral,
     Clause,
@@ -25,8 +23,11 @@ from segments.query.compiler import window_start
 from segments.query.nodes import Window
 
 from . import sqlite_schema
+from .differential import CONTACTS as _CONTACTS
+from .differential import DOMAIN as _DOMAIN
+from .differential import datasets
 from .reference import evaluate
-from .strategies import Domain, queries
+from .strategies import queries
 
 NOW = datetime(2026, 3, 31, 12, 0, tzinfo=UTC)
 J = "5acc43d5-356e-e811-a960-000d3a1cae35"
@@ -140,34 +141,6 @@ def test_window_start(now, unit, n, start):
 
 
 # -- SQLite: the emitted SQL runs, and agrees with the reference evaluator --------------------------------
-
-_CONTACTS = [uuid.UUID(int=i + 1) for i in range(6)]
-_GUIDS = [uuid.UUID(int=100 + i) for i in range(2)]
-_STRINGS = ["Paris", "paris", "Rome", "50%_off", ""]
-_INSTANTS = [NOW - timedelta(days=d, hours=h) for d in (0, 1, 40, 400) for h in (0, 5)] + [NOW + timedelta(days=1)]
-_DOMAIN = Domain(
-    types=[t for t in INTERACTION_TYPES if t.name in ("EmailClicked", "SurveyResponse", "LeadScoreBoost")],
-    strings=_STRINGS, guids=[str(g) for g in _GUIDS],
-    numbers=[0, 1, 2, Decimal("2.5"), -1], instants=_INSTANTS, names=["a", "b"])
-
-
-@st.composite
-def datasets(draw):
-    def row(fields):
-        return {"InteractionId": draw(st.uuids()), "ContactId": draw(st.sampled_from(_CONTACTS)),
-                "Timestamp": draw(st.sampled_from(_INSTANTS)),
-                **{name: draw(st.none() | strategy) for name, strategy in fields.items()}}
-
-    strings, guids = st.sampled_from(_STRINGS), st.sampled_from(_GUIDS)
-    clicked = {"City": strings, "State": strings, "OriginalUrl": strings, "CustomerJourneyId": guids}
-    survey = {"Score": st.sampled_from([0.0, 1.0, 2.5, -1.0]), "SurveyId": guids}
-    boost = {"BoostValue": st.sampled_from([0, 1, 2, 10])}
-    return {
-        "EmailClicked": [row(clicked) for _ in range(draw(st.integers(0, 8)))],
-        "SurveyResponse": [row(survey) for _ in range(draw(st.integers(0, 6)))],
-        "LeadScoreBoost": [row(boost) for _ in range(draw(st.integers(0, 6)))],
-    }, {"a": set(draw(st.sets(st.sampled_from(_CONTACTS)))), "b": set(draw(st.sets(st.sampled_from(_CONTACTS))))}
-
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(queries(_DOMAIN), datasets())
