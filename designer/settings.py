@@ -144,6 +144,7 @@ if os.environ.get("CELERY_UNACKED_RESTORE_SECONDS"):
 CELERY_BEAT_SCHEDULE = {
     "refresh-due-segments": {"task": "segments.tasks.refresh_due_segments", "schedule": 60.0},
     "reset-stuck-runs": {"task": "segments.tasks.reset_stuck_runs", "schedule": 300.0},
+    "maintain-store": {"task": "segments.tasks.maintain_store", "schedule": 600.0},
 }
 
 # Segment freshness (seconds): every live segment is re-evaluated at least this often; a moving window

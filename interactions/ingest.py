@@ -19,6 +19,7 @@ from functools import cached_property
 from django.db import connection, transaction
 
 from .catalog import COMMON_FIELDS, INTERACTION_TYPES, RECORD_TYPES, FieldKind
+from .maintenance import summarize_new_ranges
 from .models import INTERACTION_MODELS, RECORD_MODELS, Contact
 from .signals import interactions_stored
 
@@ -355,6 +356,8 @@ def ingest(
         result.written = True
         stored = sorted(name for name, n in result.inserted.items() if n)
         if stored:
+            tables = [_TARGETS[name.lower()].model._meta.db_table for name in stored]
+            transaction.on_commit(lambda: summarize_new_ranges(tables=tables))
             transaction.on_commit(lambda: interactions_stored.send(sender=ingest, types=stored))
     return result
 

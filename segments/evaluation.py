@@ -148,6 +148,9 @@ def _collect_affected(segment: Segment, node, now: datetime) -> None:
             parts.append("SELECT contact_id FROM interactions_contact WHERE created > %s")
             params.append(watermark)
     with connection.cursor() as cursor:
+        # A refresh looks up a few thousand contacts; with the default cost of a random page the planner
+        # hashes whole tables instead of probing the (contact, timestamp) indexes (measured 3x slower).
+        cursor.execute("SET LOCAL random_page_cost = 1.1")
         cursor.execute(f"DROP TABLE IF EXISTS {AFFECTED}")
         cursor.execute(f"CREATE TEMP TABLE {AFFECTED} ON COMMIT DROP AS {' UNION '.join(parts)}", params)
         cursor.execute(f"ANALYZE {AFFECTED}")
@@ -166,15 +169,23 @@ def _apply(segment: Segment, run: EvaluationRun, now: datetime, node, *, within:
         cursor.execute(f"CREATE TEMP TABLE {NEW}{on_commit} AS {sql}", params)
         if connection.vendor == "postgresql":
             cursor.execute(f"ANALYZE {NEW}")
-        gone = f"m.segment_id = %s AND NOT EXISTS (SELECT 1 FROM {NEW} n WHERE n.contact_id = m.contact_id)"
+        gone = f"NOT EXISTS (SELECT 1 FROM {NEW} n WHERE n.contact_id = m.contact_id)"
         if within:
-            gone += f" AND m.contact_id IN (SELECT contact_id FROM {within})"
+            # Start from the few touched contacts and probe their membership rows (PostgreSQL only).
+            members = (f"{within} AS a JOIN segments_membership AS m ON m.segment_id = %s "
+                       "AND m.contact_id = a.contact_id")
+            delete = (f"DELETE FROM segments_membership AS m USING {within} AS a WHERE m.segment_id = %s "
+                      f"AND m.contact_id = a.contact_id AND {gone}")
+        else:
+            members = "segments_membership AS m"
+            gone = f"m.segment_id = %s AND {gone}"
+            delete = f"DELETE FROM segments_membership AS m WHERE {gone}"
         cursor.execute(
             "INSERT INTO segments_membershipchange (segment_id, contact_id, change, at, run_id) "
-            f"SELECT m.segment_id, m.contact_id, 'exited', %s, %s FROM segments_membership m WHERE {gone}",
+            f"SELECT m.segment_id, m.contact_id, 'exited', %s, %s FROM {members} WHERE {gone}",
             [at, run.pk, segment.pk])
         removed = cursor.rowcount
-        cursor.execute(f"DELETE FROM segments_membership AS m WHERE {gone}", [segment.pk])
+        cursor.execute(delete, [segment.pk])
         fresh = ("NOT EXISTS (SELECT 1 FROM segments_membership m WHERE m.segment_id = %s "
                  "AND m.contact_id = n.contact_id)")
         cursor.execute(

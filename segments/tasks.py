@@ -32,3 +32,11 @@ def refresh_due_segments() -> int:
 @shared_task
 def reset_stuck_runs() -> int:
     return services.reset_stuck_runs()
+
+
+@shared_task
+def maintain_store() -> dict:
+    from interactions import maintenance
+
+    return {"analyzed": maintenance.analyze_changed(), "vacuumed": maintenance.vacuum_dead(),
+            "summarized": maintenance.summarize_new_ranges(tables=maintenance.interaction_tables())}

@@ -1,6 +1,8 @@
 """BRIN indexes on PostgreSQL: rows arrive roughly in time order, so a block range index on Timestamp
 (moving windows) and on ingested_at (incremental refresh: the rows that arrived since the last run) costs
-a few pages per table and almost nothing on insert. SQLite has no BRIN and keeps its btrees."""
+a few pages per table and almost nothing on insert. autosummarize asks autovacuum to summarize filled
+ranges; where autovacuum is off, interactions/maintenance.py does it after each ingest. SQLite has no BRIN
+and keeps its btrees."""
 
 from django.db import migrations
 
@@ -36,7 +38,7 @@ def _statements(create: bool):
         for column in ("timestamp", "ingested_at"):
             name = f"{short}_{column}_brin"
             if create:
-                yield f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING brin ({column})"
+                yield f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING brin ({column}) WITH (autosummarize = on)"
             else:
                 yield f"DROP INDEX IF EXISTS {name}"
 

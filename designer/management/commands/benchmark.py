@@ -24,6 +24,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from interactions import maintenance
 from interactions.catalog import interaction_type
 from interactions.ingest import ingest
 from interactions.signals import interactions_stored
@@ -95,6 +96,10 @@ class Command(BaseCommand):
         total = sum(scalar(f"SELECT COUNT(*) FROM {t.table}") for t in map(interaction_type, _TYPES_IN_USE))
         self.stdout.write(f"Database: {connection.settings_dict['NAME']}, {contacts:,} contacts, "
                           f"{total:,} interactions in the benchmarked types; best of {repeat}.\n")
+        # A database left by earlier runs may carry dead rows and stale statistics; start from a clean state.
+        maintenance.summarize_new_ranges(tables=maintenance.interaction_tables())
+        maintenance.vacuum_dead()
+        maintenance.analyze_changed()
         wanted = [s.strip() for s in sections.split(",") if s.strip()]
         for section in wanted:
             getattr(self, f"section_{section}")(import_rows=import_rows, seed_rows=seed_rows,

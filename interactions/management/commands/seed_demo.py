@@ -16,6 +16,7 @@ from interactions.demo import (
     existing_data,
     write_demo,
 )
+from interactions.maintenance import analyze_changed
 
 
 def _count(text: str) -> int:
@@ -80,6 +81,8 @@ class Command(BaseCommand):
             result = write_demo(data, using=database, progress=bar.update)
         finally:
             bar.close()
+        if database == "default":
+            analyze_changed()  # the planner should know the new sizes at once, autovacuum or not
         width = max((len(name) for name in result.inserted), default=0)
         for name, n in sorted(result.inserted.items(), key=lambda item: -item[1]):
             self.stdout.write(f"  {name:<{width}}  {n:>12,}")

@@ -1,0 +1,65 @@
+"""Keeping PostgreSQL's view of the store current without relying on autovacuum, which may be off.
+
+- New block ranges get BRIN summaries (until then every query scans them), right after each ingest.
+- Tables that changed much since their last ANALYZE are analyzed, so the planner knows their size.
+- Tables with many dead rows (membership, after refreshes) are vacuumed.
+A periodic task runs the last two; all three are no-ops on SQLite.
+"""
+
+from django.db import connection
+
+_PREFIXES = ("interactions\\_%", "segments\\_%")
+
+
+def _postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def summarize_new_ranges(*, tables) -> int:
+    """Summarize the BRIN ranges that new rows filled; returns how many ranges were summarized."""
+    if not _postgresql() or not tables:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = ANY(%s) AND indexdef LIKE %s",
+                       [list(tables), "%USING brin%"])
+        names = [row[0] for row in cursor.fetchall()]
+        total = 0
+        for name in names:
+            cursor.execute("SELECT brin_summarize_new_values(%s::regclass)", [name])
+            total += cursor.fetchone()[0]
+    return total
+
+
+def interaction_tables() -> list[str]:
+    from .catalog import INTERACTION_TYPES
+
+    return [t.table for t in INTERACTION_TYPES]
+
+
+def _tables(where: str, params) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT s.relname FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid "
+                       f"WHERE (s.relname LIKE %s OR s.relname LIKE %s) AND {where}", [*_PREFIXES, *params])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def analyze_changed(*, fraction: float = 0.1) -> list[str]:
+    """ANALYZE the tables with more than `fraction` of their rows changed since the last ANALYZE."""
+    if not _postgresql():
+        return []
+    tables = _tables("s.n_mod_since_analyze > GREATEST(1000, c.reltuples * %s)", [fraction])
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f'ANALYZE "{table}"')
+    return tables
+
+
+def vacuum_dead(*, fraction: float = 0.2) -> list[str]:
+    """VACUUM the tables whose dead rows exceed `fraction` of the live ones (needs autocommit)."""
+    if not _postgresql() or not connection.get_autocommit():
+        return []
+    tables = _tables("s.n_dead_tup > GREATEST(1000, s.n_live_tup * %s)", [fraction])
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f'VACUUM (ANALYZE) "{table}"')
+    return tables

@@ -1,0 +1,53 @@
+"""Store upkeep on PostgreSQL that does not wait for autovacuum (which may be off)."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from interactions import maintenance
+from interactions.models import INTERACTION_MODELS
+
+from .factories import contact, interaction
+
+pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
+
+
+def unsummarized_ranges(table):
+    """Summarizing again finds nothing left to do exactly when the ingest already did it."""
+    return maintenance.summarize_new_ranges(tables=[table])
+
+
+def flush_statistics():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_force_next_flush()")
+
+
+def test_an_ingest_summarizes_the_brin_ranges_it_filled(tmp_path):
+    path = tmp_path / "in.jsonl"
+    lines = [contact(1)] + [interaction("EmailOpened", i, 1) for i in range(20_000)]
+    path.write_text("\n".join(json.dumps(x) for x in lines))
+    table = INTERACTION_MODELS["EmailOpened"]._meta.db_table
+    call_command("import_jsonl", str(path), "--no-progress", stdout=open("/dev/null", "w"))
+    assert unsummarized_ranges(table) == 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} (interaction_id, contact_id, timestamp) SELECT gen_random_uuid(), "
+                       f"contact_id, timestamp FROM {table}")
+    assert unsummarized_ranges(table) > 0
+
+
+def test_changed_tables_are_analyzed_and_dead_rows_vacuumed():
+    table = INTERACTION_MODELS["EmailClicked"]._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO interactions_contact (contact_id, full_name, email) "
+                       "VALUES ('00000000-0000-0000-0000-000000000001', '', '')")
+        cursor.execute(f"INSERT INTO {table} (interaction_id, contact_id, timestamp) SELECT gen_random_uuid(), "
+                       "'00000000-0000-0000-0000-000000000001', now() FROM generate_series(1, 5000)")
+    flush_statistics()
+    assert table in maintenance.analyze_changed()
+    assert table not in maintenance.analyze_changed()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")
+    flush_statistics()
+    assert table in maintenance.vacuum_dead()
