@@ -96,14 +96,23 @@ class Command(BaseCommand):
         total = sum(scalar(f"SELECT COUNT(*) FROM {t.table}") for t in map(interaction_type, _TYPES_IN_USE))
         self.stdout.write(f"Database: {connection.settings_dict['NAME']}, {contacts:,} contacts, "
                           f"{total:,} interactions in the benchmarked types; best of {repeat}.\n")
-        # A database left by earlier runs may carry dead rows and stale statistics; start from a clean state.
-        maintenance.summarize_new_ranges(tables=maintenance.interaction_tables())
+        # A database left by earlier runs may carry dead rows, stale statistics and BRIN ranges widened by
+        # the rows those runs added and deleted (BRIN summaries never shrink): start from a clean state.
         maintenance.vacuum_dead()
         maintenance.analyze_changed()
+        self.rebuild_brin()
         wanted = [s.strip() for s in sections.split(",") if s.strip()]
         for section in wanted:
             getattr(self, f"section_{section}")(import_rows=import_rows, seed_rows=seed_rows,
                                                 refresh_rows=refresh_rows)
+
+    def rebuild_brin(self):
+        tables = [interaction_type(t).table for t in _TYPES_IN_USE]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = ANY(%s) AND indexdef LIKE %s",
+                           [tables, "%USING brin%"])
+            for (name,) in cursor.fetchall():
+                cursor.execute(f'REINDEX INDEX "{name}"')
 
     # -- sample data --------------------------------------------------------------------------------------
 
@@ -138,6 +147,8 @@ class Command(BaseCommand):
             imported = time.perf_counter() - started
             scalar("WITH d AS (DELETE FROM interactions_emailopened WHERE ingested_at >= %s RETURNING 1) "
                    "SELECT COUNT(*) FROM d", [started_at])
+            maintenance.vacuum_dead()
+            self.rebuild_brin()
         finally:
             os.unlink(path)
         text = "".join(f"{r['InteractionId']}\t{r['ContactId']}\t{r['Timestamp']}\t{r['City'] or chr(92) + 'N'}\n"
@@ -180,7 +191,7 @@ class Command(BaseCommand):
             connection.close()
             with connection.cursor() as cursor:
                 cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        self.stdout.write(f"  seed_demo (whole command)    {seed_rows / seeded:>10,.0f} rows/s  ({ms(seeded)})\n")
+        self.stdout.write(f"  seed_demo (whole command)    {seed_rows / seeded:>10,.0f} rows/s  ({ms(seeded)})\n\n")
 
     # -- one query: the spec's example --------------------------------------------------------------------
 
@@ -309,6 +320,8 @@ class Command(BaseCommand):
             scalar(f"WITH d AS (DELETE FROM {table} WHERE ingested_at >= %s RETURNING 1) SELECT COUNT(*) FROM d",
                    [refresh_start])
         Segment.objects.filter(name__startswith=PREFIX).delete()
+        maintenance.vacuum_dead()
+        self.rebuild_brin()
 
     def _arrive(self, n):
         people = self.sample_contacts()
