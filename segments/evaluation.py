@@ -180,22 +180,29 @@ def _apply(segment: Segment, run: EvaluationRun, now: datetime, node, *, within:
             members = "segments_membership AS m"
             gone = f"m.segment_id = %s AND {gone}"
             delete = f"DELETE FROM segments_membership AS m WHERE {gone}"
-        cursor.execute(
-            "INSERT INTO segments_membershipchange (segment_id, contact_id, change, at, run_id) "
-            f"SELECT m.segment_id, m.contact_id, 'exited', %s, %s FROM {members} WHERE {gone}",
-            [at, run.pk, segment.pk])
-        removed = cursor.rowcount
-        cursor.execute(delete, [segment.pk])
-        fresh = ("NOT EXISTS (SELECT 1 FROM segments_membership m WHERE m.segment_id = %s "
-                 "AND m.contact_id = n.contact_id)")
-        cursor.execute(
-            "INSERT INTO segments_membershipchange (segment_id, contact_id, change, at, run_id) "
-            f"SELECT %s, n.contact_id, 'entered', %s, %s FROM {NEW} n WHERE {fresh} ORDER BY n.contact_id",
-            [segment.pk, at, run.pk, segment.pk])
-        added = cursor.rowcount
-        cursor.execute(
-            f"INSERT INTO segments_membership (segment_id, contact_id, since) SELECT %s, n.contact_id, %s "
-            f"FROM {NEW} n WHERE {fresh} ORDER BY n.contact_id", [segment.pk, at, segment.pk])
+        fresh = (f"FROM {NEW} n WHERE NOT EXISTS (SELECT 1 FROM segments_membership m "
+                 "WHERE m.segment_id = %s AND m.contact_id = n.contact_id) ORDER BY n.contact_id")
+        insert = f"INSERT INTO segments_membership (segment_id, contact_id, since) SELECT %s, n.contact_id, %s {fresh}"
+        log = "INSERT INTO segments_membershipchange (segment_id, contact_id, change, at, run_id)"
+        if connection.vendor == "postgresql":
+            # One pass each: the rows deleted or inserted are the change log's rows.
+            cursor.execute(f"WITH changed AS ({delete} RETURNING m.contact_id) "
+                           f"{log} SELECT %s, contact_id, 'exited', %s, %s FROM changed",
+                           [segment.pk, segment.pk, at, run.pk])
+            removed = cursor.rowcount
+            cursor.execute(f"WITH changed AS ({insert} RETURNING contact_id) "
+                           f"{log} SELECT %s, contact_id, 'entered', %s, %s FROM changed",
+                           [segment.pk, at, segment.pk, segment.pk, at, run.pk])
+            added = cursor.rowcount
+        else:
+            cursor.execute(f"{log} SELECT m.segment_id, m.contact_id, 'exited', %s, %s FROM {members} WHERE {gone}",
+                           [at, run.pk, segment.pk])
+            removed = cursor.rowcount
+            cursor.execute(delete, [segment.pk])
+            cursor.execute(f"{log} SELECT %s, n.contact_id, 'entered', %s, %s {fresh}",
+                           [segment.pk, at, run.pk, segment.pk])
+            added = cursor.rowcount
+            cursor.execute(insert, [segment.pk, at, segment.pk])
         cursor.execute(f"DROP TABLE {NEW}")
         if within:
             cursor.execute(f"DROP TABLE {within}")

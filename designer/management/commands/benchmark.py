@@ -60,8 +60,8 @@ def stored(sql, params):
     indexed like segments_membership, in one transaction (rolled back)."""
     def run():
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("CREATE TEMP TABLE benchmark_members (LIKE segments_membership INCLUDING ALL) "
-                           "ON COMMIT DROP")
+            # A regular table, WAL-logged like the real membership, dropped by the rollback.
+            cursor.execute("CREATE TABLE benchmark_members (LIKE segments_membership INCLUDING ALL)")
             cursor.execute("INSERT INTO benchmark_members (segment_id, contact_id, since) "
                            f"SELECT 1, contact_id, now() FROM ({sql}) AS h ORDER BY contact_id", params)
             transaction.set_rollback(True)
