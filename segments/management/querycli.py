@@ -37,5 +37,20 @@ def query_error(exc: QueryError) -> CommandError:
     return CommandError(str(exc), returncode=2)
 
 
+def compiled(source: str | None, at: str | None) -> tuple[str, list]:
+    """The SQL and parameters of the query in `source`, as of `at` (default: now), for this database."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from segments.query import compile
+    from segments.services import query_for, segment_sources
+
+    now = parse_at(at) or timezone.now()
+    try:
+        return compile(query_for(read_text(source)), now=now, dialect=connection.vendor, segments=segment_sources)
+    except QueryError as exc:
+        raise query_error(exc) from None
+
+
 def as_uuid(value) -> uuid.UUID:
     return value if isinstance(value, uuid.UUID) else uuid.UUID(value)

@@ -1,10 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import connection
-from django.utils import timezone
 
-from segments.management.querycli import as_uuid, parse_at, query_error, read_text
-from segments.query import QueryError, compile
-from segments.services import query_for, segment_sources
+from segments.management.querycli import as_uuid, compiled
 
 
 class Command(BaseCommand):
@@ -16,12 +13,7 @@ class Command(BaseCommand):
         parser.add_argument("--count", action="store_true", help="print only the number of members")
 
     def handle(self, *args, file, at, count, **options):
-        now = parse_at(at) or timezone.now()
-        try:
-            sql, params = compile(query_for(read_text(file)), now=now, dialect=connection.vendor,
-                                  segments=segment_sources)
-        except QueryError as exc:
-            raise query_error(exc) from None
+        sql, params = compiled(file, at)
         with connection.cursor() as cursor:
             if count:
                 cursor.execute(f"SELECT COUNT(*) FROM ({sql}) AS members", params)

@@ -1,10 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import connection
-from django.utils import timezone
 
-from segments.management.querycli import parse_at, query_error, read_text
-from segments.query import QueryError, compile
-from segments.services import query_for, segment_sources
+from segments.management.querycli import compiled
 
 
 class Command(BaseCommand):
@@ -16,12 +13,7 @@ class Command(BaseCommand):
         parser.add_argument("--analyze", action="store_true", help="run the query: EXPLAIN (ANALYZE, BUFFERS)")
 
     def handle(self, *args, file, at, analyze, **options):
-        now = parse_at(at) or timezone.now()
-        try:
-            sql, params = compile(query_for(read_text(file)), now=now, dialect=connection.vendor,
-                                  segments=segment_sources)
-        except QueryError as exc:
-            raise query_error(exc) from None
+        sql, params = compiled(file, at)
         self.stdout.write(sql)
         self.stdout.write("-- parameters:")
         for number, value in enumerate(params, 1):
