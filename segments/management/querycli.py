@@ -5,8 +5,11 @@ import uuid
 from datetime import UTC, datetime
 
 from django.core.management.base import CommandError
+from django.db import connection
+from django.utils import timezone
 
-from segments.query import QueryError
+from segments.query import QueryError, compile
+from segments.services import query_for, segment_sources
 
 
 def read_text(source: str | None) -> str:
@@ -39,12 +42,6 @@ def query_error(exc: QueryError) -> CommandError:
 
 def compiled(source: str | None, at: str | None) -> tuple[str, list]:
     """The SQL and parameters of the query in `source`, as of `at` (default: now), for this database."""
-    from django.db import connection
-    from django.utils import timezone
-
-    from segments.query import compile
-    from segments.services import query_for, segment_sources
-
     now = parse_at(at) or timezone.now()
     try:
         return compile(query_for(read_text(source)), now=now, dialect=connection.vendor, segments=segment_sources)
