@@ -75,6 +75,10 @@ class _Column:
     model_field: object
     default: object = None  # stored when the input leaves the field out
 
+    @cached_property
+    def convert(self):
+        return _CONVERTERS[self.kind]
+
 
 @dataclass(frozen=True)
 class _Target:
@@ -87,8 +91,20 @@ class _Target:
     is_interaction: bool
 
     @cached_property
-    def by_key(self) -> dict[str, _Column]:
-        return {c.key.lower(): c for c in self.columns}
+    def by_key(self) -> dict[str, tuple[int, _Column]]:
+        """(position, column) by JSON key, in the catalog's spelling and in lower case."""
+        found = {}
+        for index, col in enumerate(self.columns):
+            found[col.key] = found[col.key.lower()] = (index, col)
+        return found
+
+    @cached_property
+    def defaults(self) -> tuple:
+        return tuple(c.default for c in self.columns)
+
+    @cached_property
+    def required(self) -> tuple[tuple[int, _Column], ...]:
+        return tuple((i, c) for i, c in enumerate(self.columns) if c.required)
 
     @property
     def stage(self) -> str:
@@ -152,50 +168,70 @@ def _suggest(word: str, options: Iterable[str]) -> str:
     return f"; did you mean '{lowered[match[0]]}'?" if match else ""
 
 
-def _convert(col: _Column, value):
-    """A JSON value as the Python value of the column, or _Bad saying why not."""
-    kind = col.kind
-    if kind is FieldKind.GUID:
-        if not isinstance(value, str):
-            raise _Bad(col.key, f"not a GUID: expected a string like '5acc43d5-356e-e811-a960-000d3a1cae35', "
-                                f"got {_json_kind(value)}")
-        try:
-            return uuid.UUID(value.strip())
-        except ValueError:
-            raise _Bad(col.key, f"not a GUID: {value!r}") from None
-    if kind is FieldKind.STRING:
-        if not isinstance(value, str):
-            raise _Bad(col.key, f"expected a string, got {_json_kind(value)}")
-        if "\x00" in value:
-            raise _Bad(col.key, "text contains a NUL character")
-        return value
-    if kind is FieldKind.DATETIME:
-        if not isinstance(value, str):
-            raise _Bad(col.key, f"bad timestamp: expected an ISO 8601 string, got {_json_kind(value)}")
-        try:
-            moment = datetime.fromisoformat(value.strip())
-        except ValueError:
-            raise _Bad(col.key, f"bad timestamp: {value!r} is not ISO 8601 (e.g. '2026-10-20T08:15:00Z')") from None
-        if moment.tzinfo is None:
-            raise _Bad(col.key, f"bad timestamp: {value!r} has no time zone; add 'Z' for UTC")
-        return moment.astimezone(UTC)
-    if kind is FieldKind.BOOLEAN:
-        if not isinstance(value, bool):
-            raise _Bad(col.key, f"expected true or false, got {_json_kind(value)}")
-        return value
+def _to_guid(key: str, value):
+    if value.__class__ is not str:
+        raise _Bad(key, f"not a GUID: expected a string like '5acc43d5-356e-e811-a960-000d3a1cae35', "
+                        f"got {_json_kind(value)}")
+    try:
+        return uuid.UUID(value.strip())
+    except ValueError:
+        raise _Bad(key, f"not a GUID: {value!r}") from None
+
+
+def _to_string(key: str, value):
+    if value.__class__ is not str:
+        raise _Bad(key, f"expected a string, got {_json_kind(value)}")
+    if "\x00" in value:
+        raise _Bad(key, "text contains a NUL character")
+    return value
+
+
+def _to_instant(key: str, value):
+    if value.__class__ is not str:
+        raise _Bad(key, f"bad timestamp: expected an ISO 8601 string, got {_json_kind(value)}")
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise _Bad(key, f"bad timestamp: {value!r} is not ISO 8601 (e.g. '2026-10-20T08:15:00Z')") from None
+    if moment.tzinfo is None:
+        raise _Bad(key, f"bad timestamp: {value!r} has no time zone; add 'Z' for UTC")
+    return moment.astimezone(UTC)
+
+
+def _to_boolean(key: str, value):
+    if not isinstance(value, bool):
+        raise _Bad(key, f"expected true or false, got {_json_kind(value)}")
+    return value
+
+
+def _number(key: str, value):
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _Bad(col.key, f"expected a number, got {_json_kind(value)}")
+        raise _Bad(key, f"expected a number, got {_json_kind(value)}")
     if isinstance(value, float) and not math.isfinite(value):
-        raise _Bad(col.key, "expected a finite number")
-    if kind is FieldKind.INTEGER:
-        if isinstance(value, float):
-            if not value.is_integer():
-                raise _Bad(col.key, f"expected a whole number, got {value}")
-            value = int(value)
-        if not -_BIGINT <= value < _BIGINT:
-            raise _Bad(col.key, "whole number out of range")
-        return value
-    return float(value)
+        raise _Bad(key, "expected a finite number")
+    return value
+
+
+def _to_integer(key: str, value):
+    value = _number(key, value)
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise _Bad(key, f"expected a whole number, got {value}")
+        value = int(value)
+    if not -_BIGINT <= value < _BIGINT:
+        raise _Bad(key, "whole number out of range")
+    return value
+
+
+def _to_float(key: str, value):
+    return float(_number(key, value))
+
+
+# How a JSON value becomes a column's Python value, or _Bad saying why not; chosen once per column.
+_CONVERTERS = {
+    FieldKind.GUID: _to_guid, FieldKind.STRING: _to_string, FieldKind.DATETIME: _to_instant,
+    FieldKind.BOOLEAN: _to_boolean, FieldKind.INTEGER: _to_integer, FieldKind.NUMBER: _to_float,
+}
 
 
 def _json_kind(value) -> str:
@@ -233,22 +269,20 @@ def parse_object(obj) -> tuple[_Target, list]:
     target = _TARGETS.get(type_name.lower())
     if target is None:
         raise _Bad("type", f"unknown type {type_name!r}{_suggest(type_name, LINE_TYPES)}")
+    row = list(target.defaults)
     by_key = target.by_key
-    values: dict[str, object] = {}
     for key, value in obj.items():
-        if key == "type":
-            continue
-        col = by_key.get(key.lower())
-        if col is None:
+        found = by_key.get(key) or by_key.get(key.lower())  # exact spelling first: the common case
+        if found is None:
+            if key == "type":
+                continue
             spellings = [c.key for c in target.columns]
             raise _Bad(key, f"unknown field for {target.name}{_suggest(key, spellings)}")
-        if value is not None:
-            values[col.column] = _convert(col, value)
-    row = []
-    for col in target.columns:
-        if col.column not in values and col.required:
+        index, col = found
+        row[index] = col.convert(col.key, value) if value is not None else col.default
+    for index, col in target.required:
+        if row[index] is None:
             raise _Bad(col.key, "missing required field")
-        row.append(values.get(col.column, col.default))
     return target, row
 
 
