@@ -105,7 +105,8 @@ LOGOUT_REDIRECT_URL = "login"
 # Celery: without a broker every task runs in-process, at once, so the embedded default needs no services.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
-CELERY_TASK_EAGER_PROPAGATES = True
+# An in-process task that fails records its failure on the segment, like a worker would; the request goes on.
+CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

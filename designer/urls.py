@@ -20,5 +20,6 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("api/", include("segments.api")),  # the JSON API; schema at /api/openapi.json, docs at /api/docs
     path("", include("interactions.urls")),
 ]

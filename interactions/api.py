@@ -1,12 +1,15 @@
-"""POST /api/interactions: the import objects as a JSON array, all-or-nothing, idempotent."""
+"""POST /api/interactions: the import objects as a JSON array, all-or-nothing, idempotent.
+
+Part of the JSON API (segments/api.py mounts `router`), with its own answers: token only, any user.
+"""
 
 import json
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from ninja import Router, Schema
 
 from .ingest import IngestRejected, ingest
 from .models import ApiToken
@@ -27,9 +30,38 @@ def authenticate_token(request):
     return ApiToken.authenticate(key.strip())
 
 
-@csrf_exempt
-@require_POST
+class IngestResult(Schema):
+    inserted: int
+    duplicates: int
+    records: int
+    inserted_by_type: dict[str, int]
+
+
+class IngestError(Schema):
+    error: str
+    errors: list[dict[str, Any]] | None = None
+    limit: int | None = None
+
+
+router = Router(tags=["interactions"])
+_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {
+            "type": "array",
+            "items": {"type": "object", "description": "an import object: {\"type\": \"Contact\" | a record type | "
+                                                       "an interaction type, ...its fields}"},
+        }}},
+    },
+    "security": [{"TokenAuth": []}],
+}
+
+
+@router.post("/interactions", auth=None, openapi_extra=_BODY, summary="Ingest interactions",
+             response={200: IngestResult, 400: IngestError, 401: IngestError, 413: IngestError})
 def ingest_interactions(request):
+    """Contacts, records and interactions as a JSON array, all-or-nothing (400 with per-item errors), idempotent
+    (an interaction stored before counts as a duplicate). Needs an API token of any user."""
     if authenticate_token(request) is None:
         return _error(401, "missing or invalid API token: send 'Authorization: Bearer <key>'")
     limit = settings.INGEST_MAX_BYTES

@@ -1,7 +1,3 @@
-from django.urls import path
+"""POST /api/interactions is served by the JSON API (segments/api.py mounts interactions.api.router)."""
 
-from . import api
-
-urlpatterns = [
-    path("api/interactions", api.ingest_interactions, name="api-interactions"),
-]
+urlpatterns: list = []

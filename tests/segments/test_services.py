@@ -145,3 +145,18 @@ def test_due_live_segments_are_queued_and_evaluated(django_capture_on_commit_cal
         assert refresh_due_segments(now=segment.next_evaluation_at) == 1
     segment.refresh_from_db()
     assert segment.member_count == 1 and segment.runs.count() == 2
+
+
+def test_a_failing_in_process_evaluation_is_recorded_not_raised(monkeypatch, django_capture_on_commit_callbacks):
+    from segments import evaluation
+
+    def broken(*args, **kwargs):
+        return "SELECT contact_id FROM no_such_table", []
+
+    monkeypatch.setattr(evaluation, "compile", broken)
+    segment = segment_create(name="Openers", query_text=OPENED)
+    with django_capture_on_commit_callbacks(execute=True):
+        segment_go_live(segment=segment)
+    segment.refresh_from_db()
+    assert (segment.state, segment.status) == ("live", "failed")
+    assert "no_such_table" in segment.last_error
