@@ -27,7 +27,19 @@ from decimal import Decimal, InvalidOperation
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from interactions.catalog import INTERACTION_TYPES, Field, FieldKind, InteractionType, interaction_type
-from segments.query import Behavioral, Clause, Group, Having, QueryError, Window, parse, unparse, validate
+from segments.query import (
+    Behavioral,
+    Clause,
+    Group,
+    Having,
+    QueryError,
+    SegmentRef,
+    SetOp,
+    Window,
+    parse,
+    unparse,
+    validate,
+)
 
 ROOT = "r"
 DEFAULT_TYPE = "EmailClicked"
@@ -59,6 +71,9 @@ AGGREGATES = (("COUNT", "count"), ("SUM", "sum of"), ("AVG", "average of"), ("MI
 UNITS = (("DAYS", "days"), ("MONTHS", "months"), ("YEARS", "years"))
 
 _PATH = re.compile(r"r(?:-\d+)*")
+# A path anywhere in the page: a behavioral block's rows, or the rows of an inline block of a compound query
+# (whose field names start with the operand's path, e.g. "c-1-0-r-2-field").
+_ANY_PATH = re.compile(r"(?:c(?:-\d+)+-)?r(?:-\d+)*")
 _KEY = re.compile(r"(r(?:-\d+)*)-(\d+)-kind")
 _GUID = re.compile(r"\{?([0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12})\}?")
 _INTEGER = re.compile(r"[+-]?\d+")
@@ -101,6 +116,12 @@ class DesignerState:
     filters_open: bool = False
     notices: list[str] = dc_field(default_factory=list)
     having_errors: dict[str, str] = dc_field(default_factory=dict)
+    prefix: str = ""  # "" for the behavioral designer; "c-1-" for an inline block of a compound query
+
+    def __post_init__(self):
+        if self.root.path == ROOT and self.prefix:
+            self.root.path = self.prefix + ROOT
+            renumber(self.root)
 
     @property
     def itype(self) -> InteractionType:
@@ -132,11 +153,14 @@ def renumber(group: GroupRow) -> None:
 
 
 def valid_path(path: str) -> bool:
-    return bool(_PATH.fullmatch(path))
+    return bool(_ANY_PATH.fullmatch(path))
 
 
 def find(state: DesignerState, path: str) -> tuple[GroupRow | None, int, ClauseRow | GroupRow | None]:
     """(parent, index, row) of the row at `path`; the root has no parent."""
+    if not path.startswith(state.prefix):
+        return None, -1, None
+    path = path[len(state.prefix):]
     if path == ROOT:
         return None, -1, state.root
     if not _PATH.fullmatch(path):
@@ -156,10 +180,17 @@ def find(state: DesignerState, path: str) -> tuple[GroupRow | None, int, ClauseR
 # --- POST -> state ---------------------------------------------------------------------------------------
 
 
-def state_from_post(data) -> DesignerState:
-    """The state the posted form describes (`data` is a QueryDict or a dict of str / list values)."""
-    get = _getter(data)
-    state = DesignerState()
+def state_from_post(data, prefix: str = "") -> DesignerState:
+    """The state the posted form describes (`data` is a QueryDict or a dict of str / list values).
+
+    `prefix` starts every field name of an inline block of a compound query ("c-1-type", "c-1-r-0-field").
+    """
+    raw = _getter(data)
+
+    def get(key, default=""):
+        return raw(prefix + key, default)
+
+    state = DesignerState(prefix=prefix)
     itype = interaction_type(get("type")) or interaction_type(DEFAULT_TYPE)
     state.type = itype.name
     state.aggregate = get("agg") if get("agg") in dict(AGGREGATES) else "COUNT"
@@ -172,10 +203,10 @@ def state_from_post(data) -> DesignerState:
     state.filters_open = get("filters_open") == "1"
     kinds = {}
     for key in _keys(data):
-        match = _KEY.fullmatch(key)
+        match = _KEY.fullmatch(key[len(prefix):]) if key.startswith(prefix) else None
         if match:
-            kinds.setdefault(match.group(1), []).append(int(match.group(2)))
-    state.root = _group_from_post(ROOT, get, data, kinds)
+            kinds.setdefault(prefix + match.group(1), []).append(int(match.group(2)))
+    state.root = _group_from_post(prefix + ROOT, raw, data, kinds)
     state.root.negated = False
     previous = interaction_type(get("prev_type"))
     if previous is not None and previous.name != itype.name:
@@ -259,9 +290,9 @@ def change_type(state: DesignerState, itype: InteractionType) -> None:
 # --- AST -> state ----------------------------------------------------------------------------------------
 
 
-def state_from_node(node: Behavioral) -> DesignerState:
+def state_from_node(node: Behavioral, prefix: str = "") -> DesignerState:
     having = node.having
-    state = DesignerState(type=node.type, aggregate=having.aggregate, agg_field=having.field or "")
+    state = DesignerState(type=node.type, aggregate=having.aggregate, agg_field=having.field or "", prefix=prefix)
     if having.aggregate == "COUNT" and having.op == "==" and having.value == 0:
         state.count_op, state.count_n = "none", "0"
     else:
@@ -272,7 +303,7 @@ def state_from_node(node: Behavioral) -> DesignerState:
         state.window_n = str(having.window.n)
         state.window_unit = having.window.unit
     if node.filter is not None:
-        state.root = _group_from_node(node.filter, ROOT)
+        state.root = _group_from_node(node.filter, prefix + ROOT)
     state.filters_open = not state.is_default_having
     return state
 
@@ -309,13 +340,14 @@ def _group_from_node(group: Group, path: str) -> GroupRow:
 
 
 def state_to_post(state: DesignerState) -> dict[str, list[str]]:
-    data: dict[str, list[str]] = {
+    own = {
         "type": [state.type], "prev_type": [state.type], "agg": [state.aggregate], "agg_field": [state.agg_field],
         "count_op": [state.count_op], "count_n": [state.count_n],
         "window": ["in_last" if state.windowed else "all"], "window_n": [state.window_n],
         "window_unit": [state.window_unit], "filters_open": ["1" if state.filters_open else ""],
-        "r-op": [state.root.op],
     }
+    data: dict[str, list[str]] = {state.prefix + key: value for key, value in own.items()}
+    data[f"{state.root.path}-op"] = [state.root.op]
 
     def add(group: GroupRow) -> None:
         for item in group.items:
@@ -545,9 +577,315 @@ def group_selected(state: DesignerState) -> None:
     state.notices.append("Select the rows to group first (the check box at the start of each row).")
 
 
-def new_state(type_name: str = DEFAULT_TYPE) -> DesignerState:
-    return DesignerState(type=(interaction_type(type_name) or interaction_type(DEFAULT_TYPE)).name)
+def new_state(type_name: str = DEFAULT_TYPE, prefix: str = "") -> DesignerState:
+    return DesignerState(type=(interaction_type(type_name) or interaction_type(DEFAULT_TYPE)).name, prefix=prefix)
 
 
 def type_choices():
     return sorted(((t.name, t.display_name) for t in INTERACTION_TYPES), key=lambda c: c[1])
+
+
+# === compound queries ====================================================================================
+#
+# The form of a compound query is a list of operands read left to right, each after the first joined to what
+# comes before by UNION / INTERSECT / EXCEPT ("or", "and also", "but not"). An operand is a saved segment
+# (picked by name), an inline behavioral block (the behavioral form above, its field names prefixed with the
+# operand's path) or a group: a parenthesised operand list of its own. Field names carry the operand's path:
+#
+#     c-0-kind            "segment", "block" or "group"
+#     c-1-join            how operand 1 joins what comes before it (UNION / INTERSECT / EXCEPT)
+#     c-0-name            a segment operand's segment name
+#     c-2-type, c-2-r-op  an inline block's fields (see the top of this module), prefixed with "c-2-"
+#     c-1-0-kind ...      a group's operands
+#
+# Set operators associate to the left, so the AST's left spine is the operand list and a compound right
+# operand is a group; a group first in a list means the same without its parentheses. form(AST) -> POST -> AST
+# is the identity for every canonical query.
+
+COMPOUND_ROOT = "c"
+JOINS = (("UNION", "or"), ("INTERSECT", "and also"), ("EXCEPT", "but not"))
+OPERAND_KINDS = (("segment", "a saved segment"), ("block", "an interaction block"), ("group", "a group ( … )"))
+_JOIN_VALUES = tuple(value for value, _ in JOINS)
+_OPERAND_KEY = re.compile(r"(c(?:-\d+)*)-(\d+)-kind")
+_OPERAND_PATH = re.compile(r"c(?:-\d+)*")
+
+
+@dataclass
+class Operand:
+    kind: str = "segment"  # "segment" | "block" | "group"
+    join: str = "UNION"  # how it joins what comes before it; unused on the first operand of a list
+    name: str = ""  # a segment operand's segment; "" until the user picks one (kept in the form, not the query)
+    state: DesignerState | None = None  # a block operand's behavioral form
+    operands: list[Operand] = dc_field(default_factory=list)  # a group's operands
+    path: str = ""
+    errors: list[str] = dc_field(default_factory=list)
+
+    @property
+    def prefix(self) -> str:
+        return f"{self.path}-"
+
+
+@dataclass
+class CompoundState:
+    root: Operand = dc_field(default_factory=lambda: Operand(kind="group", path=COMPOUND_ROOT))
+    notices: list[str] = dc_field(default_factory=list)
+    errors: list[str] = dc_field(default_factory=list)
+
+    @property
+    def operands(self) -> list[Operand]:
+        return self.root.operands
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.errors) or any(op.errors or (op.state is not None and op.state.has_errors)
+                                        for op in walk_operands(self.root))
+
+    def blocks(self) -> list[DesignerState]:
+        return [op.state for op in walk_operands(self.root) if op.kind == "block"]
+
+
+def walk_operands(group: Operand):
+    for operand in group.operands:
+        yield operand
+        if operand.kind == "group":
+            yield from walk_operands(operand)
+
+
+def renumber_operands(group: Operand) -> None:
+    """Give every operand (and the rows of its inline block) the path of its place."""
+    for index, operand in enumerate(group.operands):
+        operand.path = f"{group.path}-{index}"
+        if operand.kind == "group":
+            renumber_operands(operand)
+        elif operand.kind == "block" and operand.state is not None:
+            operand.state.prefix = operand.prefix  # moved or new: its rows move with it
+            operand.state.root.path = operand.prefix + ROOT
+            renumber(operand.state.root)
+
+
+def _new_operand(kind: str) -> Operand:
+    if kind == "block":
+        return Operand(kind="block", state=new_state())
+    if kind == "group":
+        return Operand(kind="group", operands=[Operand(), Operand()])
+    return Operand()
+
+
+def new_compound(names: tuple[str, ...] = ()) -> CompoundState:
+    """A new compound query: two segment operands (pre-filled with `names`), joined by "or"."""
+    state = CompoundState()
+    state.root.operands = [Operand(name=names[0] if names else ""), Operand(name=names[1] if len(names) > 1 else "")]
+    renumber_operands(state.root)
+    return state
+
+
+# --- POST -> compound state --------------------------------------------------------------------------------
+
+def compound_from_post(data) -> CompoundState:
+    get = _getter(data)
+    kinds: dict[str, list[int]] = {}
+    for key in _keys(data):
+        match = _OPERAND_KEY.fullmatch(key)
+        if match:
+            kinds.setdefault(match.group(1), []).append(int(match.group(2)))
+    state = CompoundState()
+    state.root = _operands_from_post(COMPOUND_ROOT, get, data, kinds)
+    return state
+
+
+def _operands_from_post(path: str, get, data, kinds) -> Operand:
+    group = Operand(kind="group", path=path)
+    for index in sorted(set(kinds.get(path, ()))):
+        child = f"{path}-{index}"
+        kind = get(f"{child}-kind")
+        join = get(f"{child}-join") if get(f"{child}-join") in _JOIN_VALUES else "UNION"
+        if kind == "group":
+            operand = _operands_from_post(child, get, data, kinds)
+            operand.join = join
+        elif kind == "block":
+            operand = Operand(kind="block", join=join, path=child, state=state_from_post(data, f"{child}-"))
+        else:
+            operand = Operand(kind="segment", join=join, name=get(f"{child}-name").strip(), path=child)
+        group.operands.append(operand)
+    renumber_operands(group)
+    return group
+
+
+# --- AST -> compound state ---------------------------------------------------------------------------------
+
+def compound_from_node(node) -> CompoundState:
+    state = CompoundState()
+    state.root.operands = _operands_from_node(node)
+    renumber_operands(state.root)
+    return state
+
+
+def _operands_from_node(node) -> list[Operand]:
+    if isinstance(node, SetOp):
+        operands = _operands_from_node(node.left)
+        right = _operand_from_node(node.right)
+        right.join = node.op
+        return [*operands, right]
+    return [_operand_from_node(node)]
+
+
+def _operand_from_node(node) -> Operand:
+    if isinstance(node, SetOp):
+        return Operand(kind="group", operands=_operands_from_node(node))
+    if isinstance(node, Behavioral):
+        return Operand(kind="block", state=state_from_node(node))
+    return Operand(kind="segment", name=node.name)
+
+
+# --- compound state -> POST and AST ------------------------------------------------------------------------
+
+def compound_to_post(state: CompoundState) -> dict[str, list[str]]:
+    data: dict[str, list[str]] = {}
+    renumber_operands(state.root)
+    for operand in walk_operands(state.root):
+        data[f"{operand.path}-kind"] = [operand.kind]
+        data[f"{operand.path}-join"] = [operand.join]
+        if operand.kind == "segment":
+            data[f"{operand.path}-name"] = [operand.name]
+        elif operand.kind == "block":
+            data.update(state_to_post(operand.state))
+    return data
+
+
+def node_from_compound(state: CompoundState):
+    """The query the compound form describes; None when an operand has an error or nothing is chosen yet."""
+    state.errors = []
+    renumber_operands(state.root)
+    node = _node_from_operands(state.root)
+    if state.has_errors:
+        return None
+    if node is None:
+        state.errors.append("Choose a segment or add an interaction block.")
+        return None
+    return parse(unparse(node))
+
+
+def _node_from_operands(group: Operand):
+    node = None
+    for operand in group.operands:
+        operand.errors = []
+        if operand.kind == "group":
+            child = _node_from_operands(operand)
+            if child is None and operand.operands:
+                operand.errors.append("this group has no finished operand yet")
+        elif operand.kind == "block":
+            child = node_from_state(operand.state)
+        else:
+            child = SegmentRef(operand.name) if operand.name else None
+        if child is not None:
+            node = child if node is None else SetOp(operand.join, node, child)
+    return node
+
+
+# --- structural edits --------------------------------------------------------------------------------------
+
+def find_operand(state: CompoundState, path: str) -> tuple[Operand | None, int, Operand | None]:
+    """(parent group, index, operand) at `path`; the root list has no parent."""
+    if path == COMPOUND_ROOT:
+        return None, -1, state.root
+    if not _OPERAND_PATH.fullmatch(path):
+        return None, -1, None
+    parent, operand, index = None, state.root, -1
+    for part in path.split("-")[1:]:
+        if operand.kind != "group":
+            return None, -1, None
+        index = int(part)
+        if index >= len(operand.operands):
+            return None, -1, None
+        parent, operand = operand, operand.operands[index]
+    return parent, index, operand
+
+
+def apply_compound_action(state: CompoundState, action: str) -> None:
+    """An operand action ("op_add:c-1:block", "op_delete:c-0", "op_ungroup:c-2", "op_up:c-1") or a behavioral
+    action inside an inline block ("add_clause:c-1-r-0", "toggle_filters:c-1-"), routed to that block."""
+    name, _, arg = action.partition(":")
+    if not name.startswith("op_"):
+        target = re.match(r"(c(?:-\d+)+)-", arg)
+        if target:
+            _, _, operand = find_operand(state, target.group(1))
+            if operand is not None and operand.kind == "block":
+                apply_action(operand.state, action)
+        return
+    path, _, extra = arg.partition(":")
+    parent, index, operand = find_operand(state, path)
+    if operand is None:
+        return
+    if name == "op_add" and operand.kind == "group":
+        operand.operands.append(_new_operand(extra if extra in dict(OPERAND_KINDS) else "segment"))
+    elif name == "op_delete" and parent is not None:
+        del parent.operands[index]
+    elif name == "op_ungroup" and parent is not None and operand.kind == "group" and operand.operands:
+        operand.operands[0].join = operand.join
+        parent.operands[index:index + 1] = operand.operands
+    elif name == "op_group" and parent is not None:  # put the operand into a group of its own
+        parent.operands[index] = Operand(kind="group", join=operand.join, operands=[operand, Operand()])
+        operand.join = "UNION"
+    elif name in ("op_up", "op_down") and parent is not None:
+        other = index - 1 if name == "op_up" else index + 1
+        if 0 <= other < len(parent.operands):
+            items = parent.operands  # an operand moves with its joiner, except into or out of the first place
+            items[index], items[other] = items[other], items[index]
+            if min(index, other) == 0:
+                items[index].join, items[other].join = items[other].join, items[index].join
+    renumber_operands(state.root)
+
+
+# --- benchmark (python manage.py benchmark --sections designer) --------------------------------------------
+
+BENCHMARK_QUERY = ("INTERACTION(EmailClicked, EmailClicked_ContactLink)"
+                   ".FILTER(CustomerJourneyId == '5acc43d5-356e-e811-a960-000d3a1cae35' && "
+                   "(City == 'Paris' || City == 'Rome' || NOT(State == 'X' && ISNULL(OriginalUrl))))"
+                   ".HAVING(COUNT() >= 3, UTCDAYS(45))")
+
+
+def benchmark_round_trip(repeat: int) -> list[tuple[str, float]]:
+    """Median seconds, measured on the server against the current database, of the designer's sync steps for a
+    query with restrictions and a nested group: (a) form post -> AST -> text, (b) text -> AST -> form, and
+    (c) one whole htmx form action (add a clause) through the designer view, rendering included."""
+    import statistics
+    import time
+    from types import SimpleNamespace
+
+    from django.test import RequestFactory
+    from django_htmx.middleware import HtmxDetails
+
+    from .views import segment_new
+
+    post = state_to_post(state_from_node(parse(BENCHMARK_QUERY)))
+    flat = {key: values[-1] if len(values) == 1 else values for key, values in post.items()}
+
+    def form_to_text():
+        unparse(node_from_state(state_from_post(post)))
+
+    def text_to_form():
+        state_to_post(state_from_node(parse(BENCHMARK_QUERY)))
+
+    user = SimpleNamespace(is_authenticated=True, is_active=True, is_superuser=True, is_staff=True, pk=None,
+                           username="benchmark", _segment_roles=set())
+    factory = RequestFactory()
+
+    def page_action():
+        request = factory.post("/segments/new/", {**flat, "action": "add_clause:r-1", "query_text": "",
+                                                  "text_base": ""}, HTTP_HX_REQUEST="true")
+        request.user = user
+        request.htmx = HtmxDetails(request)
+        response = segment_new(request)
+        assert response.status_code == 200, response.status_code
+
+    results = []
+    for label, step in (("form post -> AST -> text", form_to_text), ("text -> AST -> form", text_to_form),
+                        ("designer action (htmx POST, rendered)", page_action)):
+        step()  # warm up (templates, catalog caches)
+        times = []
+        for _ in range(max(1, repeat)):
+            started = time.perf_counter()
+            step()
+            times.append(time.perf_counter() - started)
+        results.append((label, statistics.median(times)))
+    return results

@@ -11,7 +11,7 @@ import csv
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, StreamingHttpResponse
@@ -23,6 +23,7 @@ from interactions.catalog import record_type
 from interactions.models import INTERACTION_MODELS, RECORD_MODELS, Contact
 from segments.models import EvaluationRun, Membership, Segment
 from segments.query import Behavioral, QueryError, parse, unparse
+from segments.roles import can_edit, marketer_required, viewer_required
 from segments.services import (
     ConcurrentEdit,
     SegmentError,
@@ -37,6 +38,7 @@ from segments.services import (
 )
 
 from . import forms
+from .counts import table_counts
 from .lookups import (
     clause_counts,
     count_members,
@@ -50,6 +52,10 @@ from .lookups import (
 PAGE_TEMPLATE = "designer/segment.html"
 EDIT_ACTIONS = ("update", "toggle_filters", "group", "add_clause", "add_group", "delete", "ungroup", "add_value",
                 "remove_value", "pick", "lookup")
+OPERAND_ACTIONS = ("op_add", "op_delete", "op_ungroup", "op_group", "op_up", "op_down")
+READ_ACTIONS = ("explain", "estimate")  # what a Viewer may post: they change nothing
+READ_ONLY = ("Viewers can look at segments but not change them: ask an administrator to add you to the "
+             "Marketers group.")
 LIFECYCLE_ACTIONS = ("save", "golive", "stop", "evaluate", "duplicate", "delete_segment")
 POLLING = (Segment.Status.QUEUED, Segment.Status.RUNNING)
 
@@ -57,7 +63,12 @@ POLLING = (Segment.Status.QUEUED, Segment.Status.RUNNING)
 # --- segment list and import ------------------------------------------------------------------------------
 
 
-@login_required
+def _require_edit(request):
+    if not can_edit(request.user):
+        raise PermissionDenied(READ_ONLY)
+
+
+@viewer_required
 def segment_list(request):
     segments = Segment.objects.all()
     text = request.GET.get("q", "").strip()
@@ -73,7 +84,7 @@ def segment_list(request):
     return render(request, "designer/segment_list.html", context)
 
 
-@login_required
+@marketer_required
 def segment_import(request):
     """Paste query text: it becomes a new draft, or the error is shown at its position."""
     if request.method != "POST":
@@ -97,19 +108,27 @@ def segment_import(request):
     return render(request, "designer/segment_list.html", context, status=400)
 
 
-@login_required
+@viewer_required
 def data_overview(request):
-    """What the store holds: contacts, records and interactions per type."""
+    """What the store holds: contacts, records and interactions per type.
+
+    COUNT(*) of a 10-million-row table takes seconds on PostgreSQL, so there the counts are the planner's
+    estimates (labelled "about"); SQLite counts exactly.
+    """
+    models = [Contact, *INTERACTION_MODELS.values(), *RECORD_MODELS.values()]
+    counts, estimated = table_counts(models)
     interactions = [
-        {"name": model.catalog.display_name, "type": model.catalog.name, "count": model.objects.count()}
+        {"name": model.catalog.display_name, "type": model.catalog.name, "count": counts[model]}
         for model in INTERACTION_MODELS.values()
     ]
-    records = [{"name": model._meta.verbose_name, "count": model.objects.count()} for model in RECORD_MODELS.values()]
+    records = [{"name": model._meta.verbose_name, "count": counts[model]} for model in RECORD_MODELS.values()]
     return render(request, "designer/overview.html", {
-        "contacts": Contact.objects.count(),
+        "contacts": counts[Contact],
         "interactions": interactions,
-        "interaction_total": sum(row["count"] for row in interactions),
+        "interaction_total": sum(row["count"].value for row in interactions),
         "records": records,
+        "estimated": any(row["count"].estimated for row in interactions),
+        "any_estimated": estimated,
     })
 
 
@@ -117,10 +136,12 @@ def data_overview(request):
 
 
 class Editor:
-    """What the designer shows: the form state (None for a compound query), the query, its text and errors."""
+    """What the designer shows: the behavioral form (`state`) or the compound one (`cstate`), the query, its text
+    and errors."""
 
-    def __init__(self, *, state=None, node=None, text="", text_base=None, text_error=None):
+    def __init__(self, *, state=None, cstate=None, node=None, text="", text_base=None, text_error=None):
         self.state = state
+        self.cstate = cstate
         self.node = node
         self.text = text
         self.text_base = text if text_base is None else text_base
@@ -128,21 +149,28 @@ class Editor:
 
     @property
     def compound(self) -> bool:
-        return self.state is None
+        return self.cstate is not None
+
+    @property
+    def has_errors(self) -> bool:
+        form = self.cstate if self.compound else self.state
+        return form is not None and form.has_errors
 
     @property
     def current_query(self) -> str:
         return unparse(self.node) if self.node is not None else ""
 
 
-def _editor_from_text(text: str, *, filters_open: bool | None = None) -> Editor:
+def _editor_from_text(text: str, *, compound: bool = False, filters_open: bool | None = None) -> Editor:
+    """The designer for query text: a set expression always gets the compound designer; a behavioral query gets
+    the behavioral one, or one inline block when the user is in the compound designer."""
     node = parse(text)
-    if isinstance(node, Behavioral):
+    if isinstance(node, Behavioral) and not compound:
         state = forms.state_from_node(node)
         if filters_open is not None:
             state.filters_open = filters_open or not state.is_default_having
         return Editor(state=state, node=node, text=unparse(node, wrap=True))
-    return Editor(state=None, node=node, text=unparse(node, wrap=True))
+    return Editor(cstate=forms.compound_from_node(node), node=node, text=unparse(node, wrap=True))
 
 
 def _error_dict(exc: QueryError) -> dict:
@@ -156,34 +184,50 @@ def _editor_from_post(request, segment) -> tuple[Editor, str]:
     text_base = data.get("text_base", "")
     compound = data.get("compound") == "1"
     name = segment.name if segment else (data.get("name", "").strip() or None)
-    use_text = action == "text" or compound or (
+    use_text = action == "text" or (
         action.split(":")[0] in LIFECYCLE_ACTIONS and text.strip() != text_base.strip())
     state = None if compound else forms.state_from_post(data)
+    cstate = forms.compound_from_post(data) if compound else None
+
+    def form_node():
+        return forms.node_from_compound(cstate) if compound else forms.node_from_state(state)
+
     if use_text:
         try:
             node = query_for(text, name=name)
         except QueryError as exc:
             # The form keeps its last valid state; the text keeps what the user typed.
-            node = forms.node_from_state(state) if state is not None else None
-            return Editor(state=state, node=node, text=text, text_base=text_base, text_error=_error_dict(exc)), action
-        editor = _editor_from_text(text, filters_open=state.filters_open if state else None)
+            return Editor(state=state, cstate=cstate, node=form_node(), text=text, text_base=text_base,
+                          text_error=_error_dict(exc)), action
+        editor = _editor_from_text(text, compound=compound, filters_open=state.filters_open if state else None)
         editor.text, editor.text_base = text, text
         return editor, action
-    if action.split(":")[0] in EDIT_ACTIONS:
+    verb = action.split(":")[0]
+    if compound and (verb in OPERAND_ACTIONS or verb in EDIT_ACTIONS):
+        forms.apply_compound_action(cstate, action)
+    elif verb in EDIT_ACTIONS:
         forms.apply_action(state, action)
-    node = forms.node_from_state(state)
+    node = form_node()
     if node is None:
-        return Editor(state=state, node=None, text=text, text_base=text_base), action
+        return Editor(state=state, cstate=cstate, node=None, text=text, text_base=text_base), action
     wrapped = unparse(node, wrap=True)
-    return Editor(state=state, node=node, text=wrapped), action
+    return Editor(state=state, cstate=cstate, node=node, text=wrapped), action
 
 
 def _context(request, segment, editor: Editor, **extra) -> dict:
+    compound = {}
     if editor.state is not None:
         decorate(editor.state)
+    if editor.cstate is not None:
+        for block in editor.cstate.blocks():
+            decorate(block)
+        names = Segment.objects.order_by("name").values_list("name", flat=True)
+        compound = {"cstate": editor.cstate, "joins": forms.JOINS,
+                    "segment_names": [n for n in names if segment is None or n != segment.name]}
     saved = segment.query if segment else ""
     post_url = reverse("segment-detail", args=[segment.pk]) if segment else reverse("segment-new")
     return {
+        **compound, "readonly": not can_edit(request.user),
         "segment": segment, "editor": editor, "state": editor.state, "post_url": post_url,
         "types": forms.type_choices(), "count_ops": forms.COUNT_OPS, "aggregates": forms.AGGREGATES,
         "units": forms.UNITS, "unsaved": bool(editor.node is not None and editor.current_query != saved),
@@ -195,26 +239,38 @@ def _context(request, segment, editor: Editor, **extra) -> dict:
     }
 
 
-@login_required
+@marketer_required
 def segment_new(request):
+    """A new segment: behavioral, or compound with `?kind=compound`."""
     return _designer(request, None)
 
 
-@login_required
+@viewer_required
 def segment_detail(request, pk):
     return _designer(request, get_object_or_404(Segment, pk=pk))
+
+
+def _new_editor(request) -> Editor:
+    if request.GET.get("kind") == Segment.Kind.COMPOUND:
+        cstate = forms.new_compound(tuple(request.GET.getlist("segment")))
+        node = forms.node_from_compound(cstate)
+        return Editor(cstate=cstate, node=node, text=unparse(node, wrap=True) if node is not None else "")
+    state = forms.new_state(request.GET.get("type", forms.DEFAULT_TYPE))
+    node = forms.node_from_state(state)
+    return Editor(state=state, node=node, text=unparse(node, wrap=True))
 
 
 def _designer(request, segment):
     if request.method != "POST":
         if segment is not None:
-            editor = _editor_from_text(segment.query)
+            editor = _editor_from_text(segment.query, compound=segment.kind == Segment.Kind.COMPOUND)
         else:
-            state = forms.new_state(request.GET.get("type", forms.DEFAULT_TYPE))
-            node = forms.node_from_state(state)
-            editor = Editor(state=state, node=node, text=unparse(node, wrap=True))
+            editor = _new_editor(request)
         return render(request, PAGE_TEMPLATE, _context(request, segment, editor))
 
+    verb = (request.POST.get("action", "update") or "update").split(":")[0]
+    if verb not in READ_ACTIONS:
+        _require_edit(request)  # form edits, text sync and lifecycle actions: Marketers (and up) only
     editor, action = _editor_from_post(request, segment)
     verb = action.split(":")[0]
     if verb in LIFECYCLE_ACTIONS:
@@ -299,7 +355,7 @@ def _int(text) -> int:
 # --- fragments -------------------------------------------------------------------------------------------
 
 
-@login_required
+@viewer_required
 @require_GET
 def record_lookup(request, record):
     """Records of a type whose name contains the typed text: the picker under an ID field's value."""
@@ -314,7 +370,7 @@ def record_lookup(request, record):
         "post_url": request.GET.get("post_url") or reverse("segment-new")})
 
 
-@login_required
+@viewer_required
 @require_GET
 def segment_status(request, pk):
     segment = get_object_or_404(Segment, pk=pk)
@@ -354,7 +410,7 @@ def _explanation(data, text: str, segment) -> dict:
     return context
 
 
-@login_required
+@viewer_required
 @require_POST
 def segment_estimate(request):
     """The live size estimate of the query being edited and, for a live segment, the change against its members."""
@@ -363,7 +419,7 @@ def segment_estimate(request):
     return render(request, "designer/segment.html#estimate", context)
 
 
-@login_required
+@viewer_required
 @require_POST
 def segment_explain(request):
     """Explain a contact: is it in or out of the query being edited, and why."""
@@ -375,7 +431,7 @@ def segment_explain(request):
 # --- members and history ---------------------------------------------------------------------------------
 
 
-@login_required
+@viewer_required
 def segment_members(request, pk):
     segment = get_object_or_404(Segment, pk=pk)
     text = request.GET.get("q", "").strip()
@@ -397,7 +453,7 @@ class _Echo:
         return value
 
 
-@login_required
+@viewer_required
 def segment_members_csv(request, pk):
     segment = get_object_or_404(Segment, pk=pk)
     rows = (Membership.objects.filter(segment=segment).order_by("contact__full_name")
@@ -415,7 +471,7 @@ def segment_members_csv(request, pk):
     return response
 
 
-@login_required
+@viewer_required
 def segment_history(request, pk):
     segment = get_object_or_404(Segment, pk=pk)
     runs = list(EvaluationRun.objects.filter(segment=segment).order_by("-started")[:100])

@@ -75,5 +75,25 @@
     if (event.target.matches("[data-nosync]")) event.stopPropagation();
   }, true);
 
+  // An htmx request the server refuses (403: a Viewer, 409: a concurrent edit, ...) says so instead of doing nothing.
+  document.addEventListener("htmx:responseError", function (event) {
+    const xhr = event.detail.xhr;
+    let text = "The server refused the request (" + xhr.status + ").";
+    try {
+      const found = new DOMParser().parseFromString(xhr.responseText, "text/html").querySelector("[data-forbidden], .failure");
+      if (found) text = found.textContent.trim();
+    } catch (e) { /* keep the generic text */ }
+    let box = document.getElementById("request-error");
+    if (!box) {
+      box = document.createElement("p");
+      box.id = "request-error";
+      box.className = "failure";
+      box.setAttribute("role", "alert");
+      const main = document.getElementById("main");
+      main.insertBefore(box, main.firstChild);
+    }
+    box.textContent = text;
+  });
+
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();
 })();

@@ -3,9 +3,11 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from interactions.models import INTERACTION_MODELS, RECORD_MODELS, Contact
+from segments.roles import MARKETERS
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM must not refuse to work there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -19,9 +21,18 @@ def guid(n: int) -> uuid.UUID:
     return uuid.UUID(int=n)
 
 
+def make_user(django_user_model, username: str, *groups: str, **flags):
+    """A user in the given role groups (Marketers, Viewers, Administrators); flags: is_staff, is_superuser."""
+    user = django_user_model.objects.create_user(username, password="pw-segments-123", **flags)
+    # get_or_create: a transactional test's flush removes the groups the migration made
+    user.groups.set([Group.objects.get_or_create(name=name)[0] for name in groups])
+    return user
+
+
 @pytest.fixture
 def user(django_user_model):
-    return django_user_model.objects.create_user("ada", password="pw-segments-123")
+    """A Marketer: may create, edit, take live and stop segments."""
+    return make_user(django_user_model, "ada", MARKETERS)
 
 
 @pytest.fixture

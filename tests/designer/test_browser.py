@@ -11,8 +11,9 @@ import shutil
 import pytest
 
 from segments.models import Segment
+from segments.roles import MARKETERS
 
-from .conftest import SPRING
+from .conftest import SPRING, make_user
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -37,7 +38,7 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server, demo, django_user_model):
-    django_user_model.objects.create_user("ada", password="pw-segments-123")
+    make_user(django_user_model, "ada", MARKETERS)
     context = browser.new_context(viewport={"width": 1360, "height": 900}, base_url=live_server.url)
     context.set_default_timeout(10_000)
     tab = context.new_page()
@@ -224,3 +225,33 @@ def test_keyboard_only_add_a_clause(page):
     settle(page)
     expect(page.locator("#r-0-field")).to_be_visible()
     assert page.evaluate("document.activeElement.id") == "r-add-clause"  # focus survives the swap
+
+
+def test_build_a_compound_query_and_see_its_text(page):
+    from segments.services import segment_create
+    segment_create(name="a", query_text=f"{CLICKED}.FILTER(City == 'Paris').HAVING(COUNT() >= 1)")  # Ada
+    segment_create(name="b", query_text=f"{CLICKED}.FILTER(City == 'Rome').HAVING(COUNT() >= 1)")  # Grace
+    page.goto("/")
+    page.get_by_role("link", name="New compound segment").click()
+    expect(page.get_by_role("heading", name="New compound segment")).to_be_visible()
+    page.select_option("#c-0-name", "a")
+    settle(page)
+    page.select_option("#c-1-join", label="but not")
+    settle(page)
+    page.select_option("#c-1-name", "b")
+    settle(page)
+    page.get_by_role("tab", name="Query view").click()
+    assert query_text(page) == "SEGMENT(a)\nEXCEPT\nSEGMENT(b)"
+    expect(page.get_by_test_id("estimate")).to_have_text("1")
+
+    # and back: typed text rebuilds the compound form, with a group
+    text = page.locator("#query-text")
+    text.fill("SEGMENT(a) UNION (SEGMENT(b) EXCEPT SEGMENT(a))")
+    text.press("End")
+    settle(page)
+    page.wait_for_timeout(400)
+    settle(page)
+    page.get_by_role("tab", name="Designer").click()
+    expect(page.locator("#c-1-join")).to_have_value("UNION")
+    expect(page.locator("#c-1-0-name")).to_have_value("b")
+    expect(page.locator("#c-1-1-join")).to_have_value("EXCEPT")

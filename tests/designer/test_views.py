@@ -252,20 +252,6 @@ def test_without_javascript_edited_text_wins_on_save(signed_in, clicked):
     assert clicked.query == text and clicked.version == 2
 
 
-def test_a_compound_segment_offers_the_text_editor_only(signed_in, clicked):
-    compound = segment_create(name="Compound", query_text="SEGMENT('Spring clickers') UNION "
-                              "INTERACTION(EmailOpened, EmailOpened_ContactLink).HAVING(COUNT() >= 1)")
-    html = signed_in.get(page(compound)).content.decode()
-    assert "This is a compound segment" in html and 'name="compound" value="1"' in html
-    assert 'id="type"' not in html
-    data = {"compound": "1", "action": "save", "name": "Compound", "description": "", "version": "1",
-            "query_text": "SEGMENT('Spring clickers') EXCEPT SEGMENT('Spring clickers')",
-            "text_base": compound.query}
-    assert signed_in.post(page(compound), data).status_code == 302
-    compound.refresh_from_db()
-    assert compound.query == "SEGMENT('Spring clickers') EXCEPT SEGMENT('Spring clickers')"
-
-
 # --- lifecycle ---------------------------------------------------------------------------------------
 
 def test_save_creates_a_segment(signed_in, demo, user):
@@ -399,7 +385,7 @@ def test_the_sync_round_trip_is_fast(signed_in, demo, django_assert_max_num_quer
             ".HAVING(COUNT() >= 3, UTCDAYS(45))")
     signed_in.post(page(), form_data(action="text", query_text=text), **HX)  # warm up
     started = time.perf_counter()
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(8):  # per request: session, user, role groups, record names
         signed_in.post(page(), form_data(action="text", query_text=text), **HX)
         signed_in.post(page(), form_data(count_n="2", **{"r-0-kind": "clause", "r-0-field": "CustomerJourneyId",
                                                           "r-0-value": SPRING}), **HX)
@@ -434,3 +420,34 @@ def test_explain_and_estimate_work_without_javascript(signed_in, demo):
     assert "<html" in html and 'data-testid="explain-verdict">in<' in html
     html = signed_in.post(page(), form_data(action="estimate", count_n="5")).content.decode()
     assert 'data-testid="estimate">1<' in html  # Alan clicked 5 times
+
+
+# --- the data overview on big tables -----------------------------------------------------------------------
+
+def test_the_overview_counts_small_tables_exactly(signed_in, demo):
+    html = signed_in.get("/data/").content.decode()
+    assert "5 contacts and 11 interactions" in html and "about" not in html
+
+
+@pytest.mark.postgresql
+def test_on_postgresql_big_tables_show_the_planner_estimate(signed_in, demo, monkeypatch,
+                                                            django_assert_max_num_queries):
+    from django.db import connection
+
+    from designer import counts
+    from interactions.models import INTERACTION_MODELS, Contact
+    with connection.cursor() as cursor:
+        for model in [Contact, *INTERACTION_MODELS.values()]:
+            cursor.execute(f'ANALYZE "{model._meta.db_table}"')
+    monkeypatch.setattr(counts, "EXACT_BELOW", 1)  # every analyzed, non-empty table counts as big
+    with django_assert_max_num_queries(8):  # no COUNT(*) per table: one estimate query (+ never-analyzed tables)
+        html = signed_in.get("/data/").content.decode()
+    assert "About 5 contacts and about 11 interactions" in html and "about 9<" in html  # 3 + 1 + 5 clicks
+
+
+def test_the_benchmark_measures_three_labelled_steps(demo):
+    from designer.forms import benchmark_round_trip
+    results = benchmark_round_trip(repeat=2)
+    assert [label for label, _ in results] == ["form post -> AST -> text", "text -> AST -> form",
+                                               "designer action (htmx POST, rendered)"]
+    assert all(0 < seconds < 1 for _, seconds in results)
