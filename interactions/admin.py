@@ -2,10 +2,10 @@
 
 Interaction tables hold millions of rows: lists never count a whole table (designer.counts), filter ID fields
 by the referenced records' names (from the small record tables, not a DISTINCT over the interactions), search
-by GUID on indexed columns only, and load contacts in the same query. The date drill-down (date_hierarchy) is
-kept, but note its cost: its first level asks MIN/MAX(Timestamp), and a year's level the distinct months,
-which PostgreSQL answers by scanning the whole table (no index leads with Timestamp): about a second per
-million rows on an unfiltered list.
+by GUID on indexed columns only, and load contacts in the same query. Browsing by date is a Timestamp filter
+(today, past 7 days, this month, this year) that asks the database nothing to draw itself: Django's
+date_hierarchy asks MIN/MAX and the distinct years of Timestamp, a whole-table scan (no index leads with
+Timestamp), measured at 0.75 s on 3.6 million rows.
 """
 
 from django.contrib import admin, messages
@@ -120,7 +120,6 @@ def record_filter(fld):
 
 
 class InteractionAdmin(GuidSearch, AdministratorsOnly, admin.ModelAdmin):
-    date_hierarchy = "timestamp"
     autocomplete_fields = ["contact"]
     list_select_related = ["contact"]
     show_full_result_count = False
@@ -134,7 +133,8 @@ def interaction_admin(model):
     guid_fields = [f for f in model.catalog.fields if f.kind is FieldKind.GUID]
     attrs = {
         "list_display": ["interaction_id", "contact", "timestamp", *(f.column for f in guid_fields)],
-        "list_filter": [record_filter(f) for f in guid_fields if f.record is not None],
+        "list_filter": [("timestamp", admin.DateFieldListFilter),
+                        *(record_filter(f) for f in guid_fields if f.record is not None)],
         "search_fields": ["interaction_id"],  # shows the search box; GuidSearch does the searching
         "guid_search_fields": ("interaction_id", "contact_id", *(f.column for f in guid_fields)),
     }
