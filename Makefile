@@ -17,6 +17,7 @@ install: $(VENV)/.installed
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py seed_demo_segments
 	$(PY) manage.py ensure_demo_user
 	$(PY) manage.py runserver $(HOST)
 

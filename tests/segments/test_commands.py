@@ -121,3 +121,20 @@ def test_segments_errors_exit_2(args, stdin, message):
         run(*args, stdin=stdin)
     assert raised.value.returncode == 2
     assert str(raised.value).startswith(message)
+
+
+def test_example_segments_are_created_once_on_demo_data(django_capture_on_commit_callbacks):
+    ada = contact("Ada")
+    for day in range(3):
+        interact("EmailOpened", ada, at=T0 - days(day))
+    interact("EmailClicked", ada, at=T0, customer_journey_id="5acc43d5-356e-e811-a960-000d3a1cae35")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert run("seed_demo_segments") == "Created 4 example segments; 2 are live.\n"
+    assert Segment.objects.filter(state="live").count() == 2
+    assert Segment.objects.get(name="Engaged openers").member_count is not None
+    assert run("seed_demo_segments") == "Segments exist already; no examples were added.\n"
+
+
+def test_no_examples_without_demo_data():
+    assert run("seed_demo_segments").startswith("No email clicks to build examples on")
+    assert not Segment.objects.exists()
