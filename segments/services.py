@@ -174,7 +174,9 @@ def segment_request_evaluation(*, segment: Segment, reason: str = "", countdown:
     if not claimed:
         return False
     segment_id = segment.pk
-    transaction.on_commit(lambda: evaluate_segment.apply_async((segment_id,), countdown=countdown))
+    # robust: a broker that is down must not fail the edit that was just saved; the segment stays queued
+    # and beat queues it again after SEGMENT_QUEUE_TIMEOUT.
+    transaction.on_commit(lambda: evaluate_segment.apply_async((segment_id,), countdown=countdown), robust=True)
     return True
 
 

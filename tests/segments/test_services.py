@@ -160,3 +160,17 @@ def test_a_failing_in_process_evaluation_is_recorded_not_raised(monkeypatch, dja
     segment.refresh_from_db()
     assert (segment.state, segment.status) == ("live", "failed")
     assert "no_such_table" in segment.last_error
+
+
+def test_a_broker_that_is_down_does_not_fail_the_saved_change(monkeypatch, django_capture_on_commit_callbacks):
+    from segments import tasks
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionRefusedError("broker down")
+
+    monkeypatch.setattr(tasks.evaluate_segment, "apply_async", unreachable)
+    segment = segment_create(name="Openers", query_text=OPENED)
+    with django_capture_on_commit_callbacks(execute=True):
+        segment_go_live(segment=segment)
+    segment.refresh_from_db()
+    assert (segment.state, segment.status) == ("live", "queued")
