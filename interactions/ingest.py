@@ -391,8 +391,9 @@ def ingest(
         stored = sorted(name for name, n in result.inserted.items() if n)
         if stored:
             tables = [_TARGETS[name.lower()].model._meta.db_table for name in stored]
-            transaction.on_commit(lambda: summarize_new_ranges(tables=tables))
-            transaction.on_commit(lambda: interactions_stored.send(sender=ingest, types=stored))
+            # robust: the rows are stored; upkeep or a refresh that fails afterwards must not say otherwise.
+            transaction.on_commit(lambda: summarize_new_ranges(tables=tables), robust=True)
+            transaction.on_commit(lambda: interactions_stored.send(sender=ingest, types=stored), robust=True)
     return result
 
 
