@@ -2,7 +2,7 @@
 
 - New block ranges get BRIN summaries (until then every query scans them), right after each ingest.
 - Tables that changed much since their last ANALYZE are analyzed, so the planner knows their size.
-- Tables with many dead rows (membership, after refreshes) are vacuumed.
+- Tables with many dead or newly inserted rows are vacuumed (space, and the visibility map).
 A periodic task runs the last two; all three are no-ops on SQLite.
 """
 
@@ -54,11 +54,15 @@ def analyze_changed(*, fraction: float = 0.1) -> list[str]:
     return tables
 
 
-def vacuum_dead(*, fraction: float = 0.2) -> list[str]:
-    """VACUUM the tables whose dead rows exceed `fraction` of the live ones (needs autocommit)."""
+def vacuum_needed(*, fraction: float = 0.2) -> list[str]:
+    """VACUUM the tables whose dead rows, or rows inserted since their last vacuum, exceed `fraction` of the
+    live ones: dead rows (membership after refreshes) waste space, and new rows are not yet marked
+    all-visible, so index-only scans of them (refreshes probe (contact, timestamp)) read the heap too.
+    Needs autocommit."""
     if not _postgresql() or not connection.get_autocommit():
         return []
-    tables = _tables("s.n_dead_tup > GREATEST(1000, s.n_live_tup * %s)", [fraction])
+    tables = _tables("(s.n_dead_tup > GREATEST(1000, s.n_live_tup * %s) "
+                     "OR s.n_ins_since_vacuum > GREATEST(10000, s.n_live_tup * %s))", [fraction, fraction])
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f'VACUUM (ANALYZE) "{table}"')

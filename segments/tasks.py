@@ -38,5 +38,5 @@ def reset_stuck_runs() -> int:
 def maintain_store() -> dict:
     from interactions import maintenance
 
-    return {"analyzed": maintenance.analyze_changed(), "vacuumed": maintenance.vacuum_dead(),
+    return {"analyzed": maintenance.analyze_changed(), "vacuumed": maintenance.vacuum_needed(),
             "summarized": maintenance.summarize_new_ranges(tables=maintenance.interaction_tables())}
