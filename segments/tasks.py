@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
+from interactions import maintenance
+
 from . import services
 from .evaluation import segment_evaluate
 from .models import Segment
@@ -36,7 +38,5 @@ def reset_stuck_runs() -> int:
 
 @shared_task
 def maintain_store() -> dict:
-    from interactions import maintenance
-
     return {"analyzed": maintenance.analyze_changed(), "vacuumed": maintenance.vacuum_needed(),
             "summarized": maintenance.summarize_new_ranges(tables=maintenance.interaction_tables())}
