@@ -255,6 +255,10 @@ class Command(BaseCommand):
              "INTERACTION(EmailOpened, EmailOpened_ContactLink).HAVING(COUNT() >= 3)",
              "SELECT contact_id FROM interactions_emailopened WHERE timestamp <= %s GROUP BY contact_id "
              "HAVING COUNT(*) >= 3", [now]),
+            ("lifetime, largest",
+             "INTERACTION(EmailSent, EmailSent_ContactLink).HAVING(COUNT() >= 10)",
+             "SELECT contact_id FROM interactions_emailsent WHERE timestamp <= %s GROUP BY contact_id "
+             "HAVING COUNT(*) >= 10", [now]),
             ("exactly N in a year",
              "INTERACTION(EmailOpened, EmailOpened_ContactLink).HAVING(COUNT() == 2, UTCYEARS(1))",
              "SELECT contact_id FROM interactions_emailopened WHERE timestamp >= %s AND timestamp <= %s "
@@ -298,8 +302,9 @@ class Command(BaseCommand):
             results.append([label, t_hand, t_compiled, t_store, t_logged, t_first, run.members])
             segments.append(segment)
         # The compound segment reads its operands' memberships, so they are live.
-        Segment.objects.filter(pk__in=[s.pk for s in segments[1:3]]).update(state=Segment.State.LIVE)
-        a, b = segments[1], segments[2]
+        by_label = {row[0]: segment for row, segment in zip(results, segments, strict=True)}
+        a, b = by_label["lifetime count"], by_label["exactly N in a year"]
+        Segment.objects.filter(pk__in=[a.pk, b.pk]).update(state=Segment.State.LIVE)
         compound = segment_create(name=PREFIX + "compound",
                                   query_text=f"SEGMENT('{a.name}') EXCEPT SEGMENT('{b.name}')")
         hand = ("SELECT contact_id FROM segments_membership WHERE segment_id = %s EXCEPT "
@@ -348,9 +353,11 @@ class Command(BaseCommand):
         form = str(self.busiest("interactions_formsubmitted", "form_id"))
         objects = []
         for i, row in enumerate(self.opened_rows(n, people, days_back=2)):
-            kind = ("EmailOpened", "EmailOpened", "EmailClicked", "FormSubmitted")[i % 4]
+            kind = ("EmailOpened", "EmailSent", "EmailClicked", "FormSubmitted")[i % 4]
             row["type"] = kind
-            if kind == "EmailClicked":
+            if kind == "EmailSent":
+                del row["City"]  # sends have no visitor fields
+            elif kind == "EmailClicked":
                 row["CustomerJourneyId"] = journey
             elif kind == "FormSubmitted":
                 row.update(FormId=form, CountryIsoCode=self.rng.choice(["US", "GB", "FR"]), BrowserId="chrome")
@@ -378,7 +385,7 @@ class Command(BaseCommand):
         self.stdout.write("")
 
 
-_TYPES_IN_USE = ("EmailOpened", "EmailClicked", "FormSubmitted")
+_TYPES_IN_USE = ("EmailOpened", "EmailClicked", "FormSubmitted", "EmailSent")
 
 
 def _copy_again(url, like):
