@@ -65,6 +65,7 @@ def segment_evaluate(*, segment_id: int, at: datetime | None = None, full: bool 
                 _collect_affected(current, node, now)
                 run.mode = EvaluationRun.Mode.INCREMENTAL
             added, removed = _apply(current, run, now, node, within=AFFECTED if incremental else None)
+            _keep_statistics(added + removed)
             members = (current.member_count or 0) + added - removed  # no count: None means never evaluated
             Segment.objects.filter(pk=segment_id).update(
                 status=Segment.Status.SUCCEEDED, member_count=members, evaluated_version=run.version,
@@ -93,6 +94,16 @@ def _lock(segment_id: int) -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, segment_id])
         return cursor.fetchone()[0]
+
+
+def _keep_statistics(changed: int) -> None:
+    """ANALYZE the membership after a change that makes its statistics misleading (autovacuum may be off)."""
+    if connection.vendor != "postgresql" or changed < 10_000:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'segments_membership'::regclass")
+        if changed > 0.1 * max(cursor.fetchone()[0], 0):
+            cursor.execute("ANALYZE segments_membership")
 
 
 def _watermark() -> datetime | None:
@@ -171,10 +182,13 @@ def _apply(segment: Segment, run: EvaluationRun, now: datetime, node, *, within:
             cursor.execute(f"ANALYZE {NEW}")
             # The membership's statistics can be stale (a large evaluation just now, autovacuum off); then the
             # planner expects one member and loops over the new set for each: 194 s instead of 25 ms, seen
-            # with 100k members. A full diff compares whole sets, so it always hashes; a refresh probes the
-            # few touched contacts, so the (small) new set gets an index to probe.
+            # with 100k members; or it reads a whole segment to diff a few touched contacts. A full diff
+            # compares whole sets, so it always hashes; a refresh always probes, from the few touched
+            # contacts, the membership's index and the (small, now indexed) new set.
             if within:
                 cursor.execute(f"CREATE INDEX ON {NEW} (contact_id)")
+                cursor.execute("SET LOCAL enable_hashjoin = off")
+                cursor.execute("SET LOCAL enable_mergejoin = off")
             else:
                 cursor.execute("SET LOCAL enable_nestloop = off")
         gone = f"NOT EXISTS (SELECT 1 FROM {NEW} n WHERE n.contact_id = m.contact_id)"
