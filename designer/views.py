@@ -7,7 +7,6 @@ live size estimate. Every htmx control also works as a plain form post: the page
 
 from __future__ import annotations
 
-import csv
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -21,9 +20,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from interactions.catalog import record_type
 from interactions.models import INTERACTION_MODELS, RECORD_MODELS, Contact
-from segments.models import EvaluationRun, Membership, Segment
+from segments.estimates import clause_counts, estimate_size, explain_contact
+from segments.models import EvaluationRun, Segment
 from segments.query import Behavioral, QueryError, parse, unparse
 from segments.roles import can_edit, marketer_required, viewer_required
+from segments.selectors import csv_lines, find_contact, members_of, search_records
 from segments.services import (
     ConcurrentEdit,
     SegmentError,
@@ -39,15 +40,7 @@ from segments.services import (
 
 from . import forms
 from .counts import table_counts
-from .lookups import (
-    clause_counts,
-    count_members,
-    decorate,
-    explain_contact,
-    find_contact,
-    history_chart,
-    search_records,
-)
+from .lookups import decorate, history_chart
 
 PAGE_TEMPLATE = "designer/segment.html"
 EDIT_ACTIONS = ("update", "toggle_filters", "group", "add_clause", "add_group", "delete", "ungroup", "add_value",
@@ -366,7 +359,7 @@ def record_lookup(request, record):
         raise Http404("bad path")
     text = request.GET.get(f"{path}-q", request.GET.get("q", ""))
     return render(request, "designer/segment.html#lookup-results", {
-        "results": search_records(record, text), "path": path, "lookup_text": text,
+        "results": search_records(record_name=record, text=text), "path": path, "lookup_text": text,
         "post_url": request.GET.get("post_url") or reverse("segment-new")})
 
 
@@ -386,8 +379,8 @@ def _estimate(text: str, segment) -> dict:
     if text:
         try:
             node = query_for(text, name=segment.name if segment else None)
-            context["estimate"] = count_members(node, segment)
-            context["clauses"] = clause_counts(node)
+            context["estimate"] = estimate_size(node=node, segment=segment)
+            context["clauses"] = clause_counts(node=node)
             context["changed"] = segment is not None and unparse(node) != segment.query
         except QueryError as exc:
             context["estimate_error"] = str(exc)
@@ -404,7 +397,8 @@ def _explanation(data, text: str, segment) -> dict:
         context["explain_error"] = "The query has errors: fix them first."
     else:
         try:
-            context["explanation"] = explain_contact(query_for(text, name=segment.name if segment else None), contact)
+            context["explanation"] = explain_contact(node=query_for(text, name=segment.name if segment else None),
+                                                      contact=contact)
         except QueryError as exc:
             context["explain_error"] = str(exc)
     return context
@@ -435,10 +429,7 @@ def segment_explain(request):
 def segment_members(request, pk):
     segment = get_object_or_404(Segment, pk=pk)
     text = request.GET.get("q", "").strip()
-    members = Membership.objects.filter(segment=segment).select_related("contact").order_by("contact__full_name",
-                                                                                              "contact__email")
-    if text:
-        members = members.filter(Q(contact__full_name__icontains=text) | Q(contact__email__icontains=text))
+    members = members_of(segments=[segment], search=text).select_related("contact")
     page = Paginator(members, 50).get_page(request.GET.get("page"))
     context = {"segment": segment, "page": page, "q": text, "tab": "members",
                "query_string": urlencode({"q": text}) if text else "",
@@ -448,24 +439,15 @@ def segment_members(request, pk):
     return render(request, "designer/members.html", context)
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @viewer_required
 def segment_members_csv(request, pk):
     segment = get_object_or_404(Segment, pk=pk)
-    rows = (Membership.objects.filter(segment=segment).order_by("contact__full_name")
+    rows = (members_of(segments=[segment])
             .values_list("contact__contact_id", "contact__full_name", "contact__email", "since"))
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield writer.writerow(["ContactId", "FullName", "Email", "MemberSince"])
-        for contact_id, full_name, email, since in rows.iterator(chunk_size=2000):
-            yield writer.writerow([contact_id, full_name, email, since.isoformat()])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    lines = csv_lines(["ContactId", "FullName", "Email", "MemberSince"],
+                      ((contact_id, full_name, email, since.isoformat())
+                       for contact_id, full_name, email, since in rows.iterator(chunk_size=2000)))
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     filename = "".join(c if c.isalnum() or c in "-_" else "-" for c in segment.name) or "segment"
     response["Content-Disposition"] = f'attachment; filename="{filename}-members.csv"'
     return response

@@ -10,7 +10,9 @@ This module is Django-free so that the query language package can use it too.
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 
 
@@ -27,6 +29,35 @@ class FieldKind(StrEnum):
     @property
     def is_numeric(self) -> bool:
         return self in (FieldKind.NUMBER, FieldKind.INTEGER)
+
+
+# How a GUID or a date and time written as text is read, the same way by the query language, the importer,
+# the designer, the API and the admin console.
+
+def parse_guid(text: object) -> uuid.UUID | None:
+    """A GUID with or without hyphens or braces, or None when `text` is not one."""
+    if not isinstance(text, str):
+        return None
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return None
+
+
+def parse_instant(text: object) -> datetime | None:
+    """An ISO 8601 string as an aware UTC datetime (no zone means UTC), or None if it does not parse."""
+    if not isinstance(text, str):
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        return None
 
 
 @dataclass(frozen=True)

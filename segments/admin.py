@@ -6,8 +6,6 @@ call the services, which refuse what would break a segment in use. Runs, members
 change log are read-only. Big tables (membership, its change log) never count all their rows.
 """
 
-import csv
-
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.urls import reverse
@@ -18,6 +16,7 @@ from designer.admin_tools import AdministratorsOnly, GuidSearch, ReadOnly, has_a
 from designer.counts import LargeTablePaginator
 
 from .models import EvaluationRun, Membership, MembershipChange, Segment
+from .selectors import csv_lines, members_of
 from .services import (
     SegmentError,
     dependants,
@@ -35,22 +34,13 @@ admin.site.index_title = "Segments, contacts and interactions"
 admin.site.site_url = "/"
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def members_csv(segments) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-    rows = (Membership.objects.filter(segment__in=segments).order_by("segment__name", "contact__full_name")
+    rows = (members_of(segments=segments)
             .values_list("segment__name", "contact__contact_id", "contact__full_name", "contact__email", "since"))
-
-    def lines():
-        yield writer.writerow(["Segment", "ContactId", "FullName", "Email", "MemberSince"])
-        for name, contact_id, full_name, email, since in rows.iterator(chunk_size=2000):
-            yield writer.writerow([name, contact_id, full_name, email, since.isoformat()])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    lines = csv_lines(["Segment", "ContactId", "FullName", "Email", "MemberSince"],
+                      ((name, contact_id, full_name, email, since.isoformat())
+                       for name, contact_id, full_name, email, since in rows.iterator(chunk_size=2000)))
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="segment-members.csv"'
     return response
 

@@ -31,11 +31,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from interactions.catalog import Field, FieldKind, InteractionType, interaction_type
+from interactions.catalog import Field, FieldKind, InteractionType, interaction_type, parse_guid, parse_instant
 
 from .errors import QueryValidationError
 from .nodes import Behavioral, Clause, Group, Having, Query, SegmentRef, SegmentSource, SetOp, Value, Window
-from .validator import parse_guid, parse_instant, validate
+from .validator import validate
 
 CONTACTS_TABLE = "interactions_contact"
 MEMBERSHIP_TABLE = "segments_membership"

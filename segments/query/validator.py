@@ -8,12 +8,18 @@ are not resolved (the compiler resolves them itself).
 from __future__ import annotations
 
 import difflib
-import uuid
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from decimal import Decimal
 
-from interactions.catalog import INTERACTION_TYPES, Field, FieldKind, InteractionType, interaction_type
+from interactions.catalog import (
+    INTERACTION_TYPES,
+    Field,
+    FieldKind,
+    InteractionType,
+    interaction_type,
+    parse_guid,
+    parse_instant,
+)
 
 from .errors import QueryValidationError
 from .nodes import (
@@ -56,27 +62,6 @@ _KIND_NAMES = {
     FieldKind.DATETIME: "a date and time",
     FieldKind.BOOLEAN: "True or False",
 }
-
-
-def parse_instant(text: str) -> datetime | None:
-    """An ISO 8601 string as an aware UTC datetime (no zone means UTC), or None if it does not parse."""
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    try:
-        return value.astimezone(UTC)
-    except OverflowError:
-        return None
-
-
-def parse_guid(text: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(text)
-    except ValueError:
-        return None
 
 
 def validate(node: Query, *, segments: SegmentLookup | None = None, name: str | None = None) -> None:

@@ -1,6 +1,5 @@
 """python manage.py segments create|list|show|evaluate|golive|stop|members|delete ..."""
 
-import csv
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -9,6 +8,7 @@ from segments.evaluation import segment_evaluate
 from segments.management.querycli import parse_at, query_error, read_text
 from segments.models import Segment
 from segments.query import QueryError, parse, unparse
+from segments.selectors import csv_lines, members_of
 
 
 class Command(BaseCommand):
@@ -96,21 +96,13 @@ class Command(BaseCommand):
         self.stdout.write(f"'{name}' is deleted.")
 
     def do_members(self, *, name, csv: bool, **_):
-        members = (self.segment(name).memberships.select_related("contact")
-                   .order_by("contact_id").values_list("contact_id", "contact__full_name", "contact__email"))
+        members = members_of(segments=[self.segment(name)]).values_list(
+            "contact_id", "contact__full_name", "contact__email")
         if csv:
-            writer = _csv_writer(self.stdout)
-            writer.writerow(["ContactId", "FullName", "Email"])
-            for row in members.iterator(chunk_size=5000):
-                writer.writerow([str(row[0]), row[1], row[2]])
+            rows = ((str(contact_id), full_name, email)
+                    for contact_id, full_name, email in members.iterator(chunk_size=5000))
+            for line in csv_lines(["ContactId", "FullName", "Email"], rows):
+                self.stdout.write(line, ending="")
         else:
             for contact_id, _, _ in members.iterator(chunk_size=5000):
                 self.stdout.write(str(contact_id))
-
-
-def _csv_writer(stream):
-    class _Out:
-        def write(self, text):
-            stream.write(text, ending="")
-
-    return csv.writer(_Out(), lineterminator="\n")

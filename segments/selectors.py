@@ -1,0 +1,64 @@
+"""Reading what the store and the engine hold: contacts and records by what a person types, segment members.
+
+Members come in one order everywhere (the membership's own index order: segment, then ContactId), so pages,
+cursors and exports agree and no listing sorts a large segment.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+
+from django.db.models import Q, QuerySet
+
+from interactions.catalog import parse_guid, record_type
+from interactions.models import RECORD_MODELS, Contact
+
+from .models import Membership
+
+LOOKUP_LIMIT = 10
+
+
+def search_records(*, record_name: str, text: str, limit: int = LOOKUP_LIMIT) -> list:
+    """Records of a type whose name contains `text` (case-insensitive), by name."""
+    record = record_type(record_name)
+    if record is None:
+        return []
+    found = RECORD_MODELS[record.name].objects.all()
+    if text.strip():
+        found = found.filter(name__icontains=text.strip())
+    return list(found.order_by("name")[:limit])
+
+
+def find_contact(text: str) -> Contact | None:
+    """A contact by ContactId, else the first by name whose name or email contains the text."""
+    text = text.strip()
+    if not text:
+        return None
+    guid = parse_guid(text)
+    if guid is not None:
+        return Contact.objects.filter(pk=guid).first()
+    return (Contact.objects.filter(Q(full_name__icontains=text) | Q(email__icontains=text))
+            .order_by("full_name").first())
+
+
+def members_of(*, segments: Iterable, search: str = "") -> QuerySet[Membership]:
+    """The members of the segments, in membership order; `search` keeps those whose name or email contains it."""
+    members = Membership.objects.filter(segment__in=list(segments)).order_by("segment_id", "contact_id")
+    if search.strip():
+        members = members.filter(Q(contact__full_name__icontains=search.strip())
+                                 | Q(contact__email__icontains=search.strip()))
+    return members
+
+
+class _Line:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(header: Iterable[str], rows: Iterable[Iterable]) -> Iterator[str]:
+    """A header and rows as CSV text, a line at a time, for streaming without holding the file."""
+    writer = csv.writer(_Line(), lineterminator="\n")
+    yield writer.writerow(header)
+    for row in rows:
+        yield writer.writerow(row)
