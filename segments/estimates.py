@@ -1,158 +1,140 @@
-"""What the designer shows while a query is edited, all through the compiler: how many contacts the query
+"""What the designer shows while a query is edited, all asked of the compiler: how many contacts the query
 selects (and, for a live segment, how that differs from its members), how many pass each restriction, and
-why one contact is in or out.
+why one contact is in or out. Nothing here reads the query's meaning itself.
 """
 
 from __future__ import annotations
 
-import operator
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from datetime import datetime
 from decimal import Decimal
 
 from django.db import connection
 from django.utils import timezone
 
-from interactions.catalog import FieldKind, interaction_type, parse_guid, parse_instant
-from interactions.models import INTERACTION_MODELS
+from interactions.catalog import FieldKind, InteractionType, interaction_type, parse_guid, parse_instant
 
-from .query import Behavioral, Clause, Group, Having, compile, unparse
-from .query.compiler import window_start
+from .query import Behavioral, Clause, Group, Having, Window, unparse
+from .query.compiler import (
+    compile_aggregate,
+    compile_contains,
+    compile_count,
+    compile_difference,
+    compile_interactions,
+    window_start,
+)
+from .query.nodes import clauses
 from .services import segment_sources
 
 
-def estimate_size(*, node, segment=None) -> dict:
-    """How many contacts the query selects now; for a live, evaluated segment also the difference."""
-    sql, params = compile(node, now=timezone.now(), dialect=connection.vendor, segments=segment_sources)
-    result = {"count": None, "added": None, "removed": None}
+def _fetch_one(sql: str, params: list) -> tuple:
     with connection.cursor() as cursor:
-        if segment is not None and segment.is_live and segment.evaluated_version is not None:
-            cursor.execute(
-                f"WITH n AS ({sql}) SELECT (SELECT COUNT(*) FROM n), "
-                "(SELECT COUNT(*) FROM n WHERE NOT EXISTS (SELECT 1 FROM segments_membership m "
-                "WHERE m.segment_id = %s AND m.contact_id = n.contact_id)), "
-                "(SELECT COUNT(*) FROM segments_membership m WHERE m.segment_id = %s AND NOT EXISTS "
-                "(SELECT 1 FROM n WHERE n.contact_id = m.contact_id))",
-                [*params, segment.pk, segment.pk])
-            result["count"], result["added"], result["removed"] = cursor.fetchone()
-        else:
-            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) m", params)
-            result["count"] = cursor.fetchone()[0]
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+def estimate_size(*, node, segment=None, at: datetime | None = None) -> dict:
+    """How many contacts the query selects now; for a live, evaluated segment also who would enter and exit."""
+    now = at or timezone.now()
+    result = {"count": None, "added": None, "removed": None}
+    if segment is not None and segment.is_live and segment.evaluated_version is not None:
+        sql, params = compile_difference(node, segment_id=segment.pk, now=now, dialect=connection.vendor,
+                                         segments=segment_sources)
+        result["count"], result["added"], result["removed"] = _fetch_one(sql, params)
+    else:
+        sql, params = compile_count(node, now=now, dialect=connection.vendor, segments=segment_sources)
+        result["count"] = _fetch_one(sql, params)[0]
     return result
 
 
-def clause_counts(*, node, limit: int = 12) -> list[dict]:
-    """Per restriction: how many contacts have at least one interaction of the type (in the window) passing it."""
-    if not isinstance(node, Behavioral) or node.filter is None:
-        return []
-    rows = []
-
-    def visit(group: Group):
-        for item in group.items:
-            if isinstance(item, Group):
-                visit(item)
-            elif len(rows) < limit:
-                rows.append(item)
-
-    visit(node.filter)
-    counts = []
-    window = node.having.window
-    for clause in rows:
-        probe = Behavioral(node.type, Group("AND", (clause,)), Having("COUNT", None, ">=", 1, window))
-        sql, params = compile(probe, now=timezone.now(), dialect=connection.vendor)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) m", params)
-            counts.append({"text": _clause_text(clause), "count": cursor.fetchone()[0]})
-    return counts
-
-
-def _clause_text(clause: Clause) -> str:
+def clause_text(clause: Clause) -> str:
+    """A restriction as the Query view writes it, e.g. `City == 'Paris'`."""
     text = unparse(Behavioral("X", Group("AND", (clause,)), Having("COUNT", None, ">=", 1, None)))
     return text[text.index(".FILTER(") + 8:text.index(").HAVING")]
 
 
-
-def _row_value(row, fld):
-    return getattr(row, "contact_id" if fld.name == "ContactId" else fld.column)
-
-
-def _clause_passes(clause: Clause, row, itype) -> bool:
-    fld = itype.field(clause.field)
-    value = _row_value(row, fld)
-    if clause.op == "ISNULL":
-        return value is None
-    if clause.op == "ISNOTNULL":
-        return value is not None
-    if value is None:
-        return False
-    return any(_compare(fld.kind, clause.op, value, wanted) for wanted in clause.values)
-
-
-def _compare(kind, op, value, wanted) -> bool:
-    if kind is FieldKind.GUID:
-        value, wanted = parse_guid(str(value)), parse_guid(str(wanted))
-    elif kind is FieldKind.DATETIME:
-        wanted = parse_instant(wanted)
-    elif kind.is_numeric:
-        value, wanted = Decimal(str(value)), Decimal(str(wanted))
-    elif kind is FieldKind.STRING:
-        value, wanted = str(value).casefold(), str(wanted).casefold()
-        if op in _STRING_TESTS:
-            return _STRING_TESTS[op](value, wanted)
-    if value is None or wanted is None:
-        return False
-    return _COMPARE[op](value, wanted)
-
-
-_STRING_TESTS = {"CONTAINS": lambda v, w: w in v, "STARTSWITH": str.startswith, "ENDSWITH": str.endswith}
-_COMPARE = {"==": operator.eq, "!=": operator.ne, ">": operator.gt, ">=": operator.ge, "<": operator.lt,
-            "<=": operator.le}
-
-
-def _passes(group: Group | None, row, itype) -> bool:
-    if group is None:
-        return True
-    results = (_passes(item, row, itype) if isinstance(item, Group) else _clause_passes(item, row, itype)
-               for item in group.items)
-    result = all(results) if group.op == "AND" else any(results)
-    return not result if group.negated else result
-
-
-def explain_contact(*, node, contact, at: datetime | None = None, limit: int = 25) -> dict:
-    """Why a contact is in or out: its interactions of the type in the window, which pass FILTER, the aggregate."""
+def clause_counts(*, node, limit: int = 12, at: datetime | None = None) -> list[dict]:
+    """Per restriction: how many contacts have at least one interaction of the type (in the window) passing it."""
+    if not isinstance(node, Behavioral) or node.filter is None:
+        return []
     now = at or timezone.now()
-    sql, params = compile(node, now=now, dialect=connection.vendor, segments=segment_sources)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT 1 FROM ({sql}) m WHERE m.contact_id = %s", [*params, _uuid_param(contact.pk)])
-        member = cursor.fetchone() is not None
-    result = {"contact": contact, "member": member, "behavioral": isinstance(node, Behavioral)}
+    counts = []
+    for clause in list(clauses(node))[:limit]:
+        probe = Behavioral(node.type, Group("AND", (clause,)), Having("COUNT", None, ">=", 1, node.having.window))
+        sql, params = compile_count(probe, now=now, dialect=connection.vendor)
+        counts.append({"text": clause_text(clause), "count": _fetch_one(sql, params)[0]})
+    return counts
+
+
+@dataclass
+class Explanation:
+    """Why a contact is in or out of a query as of `at`.
+
+    For an INTERACTION block also: its interactions of the type in the window (newest first, at most
+    `limit`), whether each passes FILTER and each restriction, and the aggregate against the threshold.
+    """
+
+    contact: object
+    member: bool
+    at: datetime
+    behavioral: bool = False
+    type: InteractionType | None = None
+    window: Window | None = None
+    start: datetime | None = None
+    total: int = 0
+    matching: int = 0
+    aggregate: str = ""
+    field: str | None = None
+    value: int | Decimal | float | None = None
+    threshold: str = ""
+    restrictions: list[str] = dc_field(default_factory=list)
+    rows: list[dict] = dc_field(default_factory=list)
+
+
+def _read(kind: FieldKind, value):
+    """A column's value as Python sees it on PostgreSQL (SQLite returns GUIDs, instants and booleans as is)."""
+    if value is None:
+        return None
+    if kind is FieldKind.GUID and isinstance(value, str):
+        return parse_guid(value)
+    if kind is FieldKind.DATETIME and isinstance(value, str):
+        return parse_instant(value)
+    if kind is FieldKind.BOOLEAN:
+        return bool(value)
+    return value
+
+
+def explain_contact(*, node, contact, at: datetime | None = None, limit: int = 25) -> Explanation:
+    """Why `contact` is in or out: the compiled query asked about this one contact, then its reasons."""
+    now = at or timezone.now()
+    dialect = connection.vendor
+    sql, params = compile_contains(node, contact_id=contact.pk, now=now, dialect=dialect, segments=segment_sources)
+    explanation = Explanation(contact=contact, member=bool(_fetch_one(sql, params)[0]), at=now)
     if not isinstance(node, Behavioral):
-        return result
+        return explanation
     itype = interaction_type(node.type)
-    rows = INTERACTION_MODELS[itype.name].objects.filter(contact_id=contact.pk, timestamp__lte=now)
-    start = window_start(node.having.window, now) if node.having.window else None
-    if start is not None:
-        rows = rows.filter(timestamp__gte=start)
-    rows = list(rows.order_by("-timestamp"))
-    matching = [row for row in rows if _passes(node.filter, row, itype)]
     having = node.having
+    total, matching, value = _fetch_one(*compile_aggregate(node, contact_id=contact.pk, now=now, dialect=dialect))
     if having.aggregate == "COUNT":
-        value = len(matching)
-    else:
-        fld = itype.field(having.field)
-        numbers = [Decimal(str(v)) for v in (_row_value(r, fld) for r in matching) if v is not None]
-        value = None
-        if numbers:
-            value = {"SUM": sum(numbers), "AVG": sum(numbers) / len(numbers), "MIN": min(numbers),
-                     "MAX": max(numbers)}[having.aggregate]
-            value = value.normalize() if isinstance(value, Decimal) else value
-    result.update({
-        "type": itype, "total": len(rows), "matching": len(matching), "value": value,
-        "threshold": f"{having.op} {having.value}", "aggregate": having.aggregate, "field": having.field,
-        "window": having.window, "start": start,
-        "rows": [{"row": r, "passes": _passes(node.filter, r, itype)} for r in rows[:limit]],
-    })
-    return result
-
-
-def _uuid_param(value):
-    return value if connection.vendor == "postgresql" else value.hex
+        value = matching
+    elif isinstance(value, Decimal):
+        value = value.normalize()
+    restrictions = [clause_text(c) for c in clauses(node)]
+    sql, params = compile_interactions(node, contact_id=contact.pk, now=now, dialect=dialect, limit=limit)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    fields = itype.all_fields
+    rows = []
+    for values in found:
+        row = {f.column: _read(f.kind, v) for f, v in zip(fields, values[:len(fields)], strict=True)}
+        verdicts = [bool(v) for v in values[len(fields):]]
+        rows.append({"row": row, "passes": verdicts[0],
+                     "restrictions": list(zip(restrictions, verdicts[1:], strict=True))})
+    explanation.__dict__.update(
+        behavioral=True, type=itype, window=having.window,
+        start=window_start(having.window, now) if having.window else None,
+        total=total, matching=matching or 0, aggregate=having.aggregate, field=having.field, value=value,
+        threshold=f"{having.op} {having.value}", restrictions=restrictions, rows=rows)
+    return explanation

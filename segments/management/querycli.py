@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import timezone
 
-from segments.query import QueryError, compile
+from segments.query import QueryError, compile_query
 from segments.services import query_for, segment_sources
 
 
@@ -44,7 +44,7 @@ def compiled(source: str | None, at: str | None) -> tuple[str, list]:
     """The SQL and parameters of the query in `source`, as of `at` (default: now), for this database."""
     now = parse_at(at) or timezone.now()
     try:
-        return compile(query_for(read_text(source)), now=now, dialect=connection.vendor, segments=segment_sources)
+        return compile_query(query_for(read_text(source)), now=now, dialect=connection.vendor, segments=segment_sources)
     except QueryError as exc:
         raise query_error(exc) from None
 

@@ -1,12 +1,24 @@
-"""Compiler: a validated query -> one SQL statement returning the distinct `contact_id`s of its members.
+"""Compiler: the only place where a query's meaning becomes SQL.
 
 Safety rule: values only ever reach SQL as parameters (`%s`); identifiers (tables, columns) only ever come
-from the interaction catalog, never from the query text. compile() validates first, so a type or field
-name that is not in the catalog is refused with QueryValidationError before any SQL is built.
+from the interaction catalog and the constants below, never from the query text. Every entry point
+validates first, so a type or field name that is not in the catalog is refused with QueryValidationError
+before any SQL is built.
 
-Schema (created by Django): contacts in `interactions_contact(contact_id)`; one table per interaction type
-(`InteractionType.table`) with `interaction_id`, `contact_id`, `timestamp` and a column per catalog field;
-live segments' members in `segments_membership(segment_id, contact_id)`.
+Every method returns `(sql, params)`, like Django's `WhereNode.as_sql`: a statement's parameters are the
+concatenation of its parts' parameters in the order the parts appear in its text, so no order depends on
+when an f-string happens to evaluate.
+
+Entry points:
+- `compile_query`: the distinct `contact_id`s of the members;
+- `compile_count`, `compile_difference`: the size, and the change against a live segment's members (estimates);
+- `compile_contains`, `compile_interactions`, `compile_aggregate`: one contact's answer and its reasons
+  (explain a contact);
+- `compile_touched`: the contacts whose membership can have changed since the last run (refresh).
+
+Schema (created by Django): contacts in `interactions_contact(contact_id, created)`; one table per interaction
+type (`InteractionType.table`) with `interaction_id`, `contact_id`, `timestamp`, `ingested_at` and a column per
+catalog field; live segments' members in `segments_membership(segment_id, contact_id)`.
 
 SEGMENT(name) is resolved through `segments(name) -> SegmentSource | None`: a source with a
 `membership_segment_id` (a live segment) reads its materialised members; otherwise its query is compiled
@@ -27,6 +39,7 @@ from __future__ import annotations
 import calendar
 import operator
 import re
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -34,19 +47,35 @@ from decimal import Decimal
 from interactions.catalog import Field, FieldKind, InteractionType, interaction_type, parse_guid, parse_instant
 
 from .errors import QueryValidationError
-from .nodes import Behavioral, Clause, Group, Having, Query, SegmentRef, SegmentSource, SetOp, Value, Window
+from .nodes import (
+    Behavioral,
+    Clause,
+    Group,
+    Having,
+    Query,
+    SegmentRef,
+    SegmentSource,
+    SetOp,
+    Value,
+    Window,
+    behaviorals,
+    clauses,
+    reference_cycle,
+    segment_refs,
+)
 from .validator import validate
 
 CONTACTS_TABLE = "interactions_contact"
 MEMBERSHIP_TABLE = "segments_membership"
 DIALECTS = ("postgresql", "sqlite")
 
+SQL = tuple[str, list]
+SegmentSources = Callable[[str], SegmentSource | None]
+
 _SQL_COMPARE = {"==": "=", "!=": "<>", ">": ">", ">=": ">=", "<": "<", "<=": "<="}
 _PY_COMPARE = {"==": operator.eq, "!=": operator.ne, ">": operator.gt, ">=": operator.ge,
                "<": operator.lt, "<=": operator.le}
 _LIKE_PATTERN = {"CONTAINS": "%{}%", "STARTSWITH": "{}%", "ENDSWITH": "%{}"}
-
-SegmentSources = Callable[[str], SegmentSource | None]
 
 
 def window_start(window: Window, now: datetime) -> datetime | None:
@@ -69,38 +98,129 @@ def count_accepts_zero(having: Having) -> bool:
     return having.aggregate == "COUNT" and _PY_COMPARE[having.op](0, having.value)
 
 
-def compile(
+def compile_query(
     node: Query, *, now: datetime, dialect: str = "postgresql", segments: SegmentSources | None = None,
     within: str | None = None,
-) -> tuple[str, list]:
-    if dialect not in DIALECTS:
-        raise ValueError(f"unknown dialect {dialect!r}; expected one of {DIALECTS}")
-    if now.tzinfo is None:
-        raise ValueError("now must be a timezone-aware datetime")
-    if within is not None and not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", within):
-        raise ValueError(f"within must be a plain table name, got {within!r}")
+) -> SQL:
+    """The members of the query as of `now`: one row per `contact_id`."""
     validate(node)
-    compiler = _Compiler(now.astimezone(UTC), dialect, segments, within)
-    sql = compiler.query(node, ())
-    return sql, compiler.params
+    return _Compiler(now, dialect, segments, within).query(node, ())
+
+
+def compile_count(node: Query, *, now: datetime, dialect: str = "postgresql",
+                  segments: SegmentSources | None = None) -> SQL:
+    """One row: how many contacts the query selects."""
+    sql, params = compile_query(node, now=now, dialect=dialect, segments=segments)
+    return f"SELECT COUNT(*) FROM ({sql}) AS n", params
+
+
+def compile_difference(node: Query, *, segment_id: int, now: datetime, dialect: str = "postgresql",
+                       segments: SegmentSources | None = None) -> SQL:
+    """One row: (selected, would enter, would exit) against the materialised members of `segment_id`."""
+    sql, params = compile_query(node, now=now, dialect=dialect, segments=segments)
+    return (f"WITH n AS ({sql}) SELECT (SELECT COUNT(*) FROM n), "
+            f"(SELECT COUNT(*) FROM n WHERE NOT EXISTS (SELECT 1 FROM {MEMBERSHIP_TABLE} AS m "
+            "WHERE m.segment_id = %s AND m.contact_id = n.contact_id)), "
+            f"(SELECT COUNT(*) FROM {MEMBERSHIP_TABLE} AS m WHERE m.segment_id = %s AND NOT EXISTS "
+            "(SELECT 1 FROM n WHERE n.contact_id = m.contact_id))", [*params, segment_id, segment_id])
+
+
+def compile_contains(node: Query, *, contact_id: uuid.UUID, now: datetime, dialect: str = "postgresql",
+                     segments: SegmentSources | None = None) -> SQL:
+    """One row, one column: whether the contact is a member (the very statement evaluation runs)."""
+    validate(node)
+    compiler = _Compiler(now, dialect, segments, None)
+    sql, params = compiler.query(node, ())
+    return (f"SELECT EXISTS (SELECT 1 FROM ({sql}) AS m WHERE m.contact_id = %s)",
+            [*params, compiler.guid_value(contact_id)])
+
+
+def compile_interactions(block: Behavioral, *, contact_id: uuid.UUID, now: datetime, dialect: str = "postgresql",
+                         limit: int = 25) -> SQL:
+    """A contact's interactions of the block's type in its window, newest first, with the verdicts.
+
+    Columns: every catalog field of the type (in `all_fields` order), whether the row passes the whole
+    FILTER, then one pass/fail column per restriction (in `clauses(block)` order).
+    """
+    validate(block)
+    compiler = _Compiler(now, dialect, None, None)
+    itype, (where, params) = compiler.block_rows(block)
+    columns = ", ".join(f.column for f in itype.all_fields)
+    verdicts, verdict_params = compiler.verdicts(block, itype)
+    contact = compiler.guid_value(contact_id)
+    return (f"SELECT {columns}, {verdicts} FROM {itype.table} WHERE contact_id = %s AND {where} "
+            "ORDER BY timestamp DESC, interaction_id LIMIT %s", [*verdict_params, contact, *params, limit])
+
+
+def compile_aggregate(block: Behavioral, *, contact_id: uuid.UUID, now: datetime,
+                      dialect: str = "postgresql") -> SQL:
+    """One row for a contact: (interactions in the window, those passing FILTER, the aggregate over those).
+
+    For COUNT() the aggregate is the second column and the third is NULL.
+    """
+    validate(block)
+    compiler = _Compiler(now, dialect, None, None)
+    itype, (where, params) = compiler.block_rows(block)
+    passes, pass_params = compiler.filter_test(block, itype)
+    if block.having.aggregate == "COUNT":
+        aggregate, aggregate_params = "NULL", []  # the count of passing rows is the second column
+    else:
+        column = compiler.field(itype, block.having.field or "").column
+        aggregate = f"{block.having.aggregate}(CASE WHEN {passes} THEN {column} END)"
+        aggregate_params = pass_params
+    return (f"SELECT COUNT(*), COUNT(CASE WHEN {passes} THEN 1 END), {aggregate} FROM {itype.table} "
+            f"WHERE contact_id = %s AND {where}",
+            [*pass_params, *aggregate_params, compiler.guid_value(contact_id), *params])
+
+
+def compile_touched(node: Query, *, ingested_after: datetime, previous: datetime, now: datetime,
+                    dialect: str = "postgresql") -> SQL:
+    """The contacts whose membership can have changed between the evaluation at `previous` and one at `now`.
+
+    Those with interactions ingested after `ingested_after` (the last run's watermark), with interactions
+    that became visible (Timestamp in (previous, now]), or that slid out of a moving window; and for blocks
+    that contacts without interactions pass ("did not"), the contacts created since the watermark. Queries
+    that read other segments have no such set (their members change with the segments they read).
+    """
+    validate(node)
+    if any(segment_refs(node)):
+        raise ValueError("a query that reads other segments is recomputed whole")
+    compiler = _Compiler(now, dialect, None, None)
+    parts: list[SQL] = []
+    for block in behaviorals(node):
+        table = interaction_type(block.type).table
+        parts.append((f"SELECT contact_id FROM {table} WHERE ingested_at > %s", [compiler.instant(ingested_after)]))
+        parts.append((f"SELECT contact_id FROM {table} WHERE timestamp > %s AND timestamp <= %s",
+                      [compiler.instant(previous), compiler.instant(now)]))
+        window = block.having.window
+        if window is not None:
+            old_start, new_start = window_start(window, previous), window_start(window, now)
+            if old_start is not None and new_start is not None:
+                parts.append((f"SELECT contact_id FROM {table} WHERE timestamp >= %s AND timestamp < %s",
+                              [compiler.instant(old_start), compiler.instant(new_start)]))
+        if count_accepts_zero(block.having):
+            parts.append((f"SELECT contact_id FROM {CONTACTS_TABLE} WHERE created > %s",
+                          [compiler.instant(ingested_after)]))
+    return " UNION ".join(sql for sql, _ in parts), [p for _, params in parts for p in params]
 
 
 class _Compiler:
     def __init__(self, now: datetime, dialect: str, segments: SegmentSources | None, within: str | None) -> None:
-        self.now = now
+        if dialect not in DIALECTS:
+            raise ValueError(f"unknown dialect {dialect!r}; expected one of {DIALECTS}")
+        if now.tzinfo is None:
+            raise ValueError("now must be a timezone-aware datetime")
+        if within is not None and not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", within):
+            raise ValueError(f"within must be a plain table name, got {within!r}")
+        self.now = now.astimezone(UTC)
         self.dialect = dialect
         self.segments = segments
         self.within = within
-        self.params: list = []
         self.aliases = 0
 
     def only(self, column: str = "contact_id") -> str:
-        """The restriction to the `within` contacts, if any."""
+        """The restriction to the `within` contacts, if any (a table name, checked above: no parameters)."""
         return f" AND {column} IN (SELECT contact_id FROM {self.within})" if self.within else ""
-
-    def param(self, value: object) -> str:
-        self.params.append(value)
-        return "%s"
 
     def alias(self) -> str:
         self.aliases += 1
@@ -113,9 +233,7 @@ class _Compiler:
             return str(value.astimezone(UTC).replace(tzinfo=None))
         return value
 
-    def guid(self, text: str) -> object:
-        value = parse_guid(text)
-        assert value is not None  # validated
+    def guid_value(self, value: uuid.UUID) -> object:
         return value.hex if self.dialect == "sqlite" else value
 
     def number(self, value: int | Decimal) -> object:
@@ -124,112 +242,15 @@ class _Compiler:
             return float(value)
         return value
 
-    # -- queries ---------------------------------------------------------------------------------------
-
-    def query(self, node: Query, chain: tuple[str, ...]) -> str:
-        if isinstance(node, SetOp):
-            # Every operand is a derived table: SQLite forbids parenthesised compound operands, and
-            # PostgreSQL would otherwise bind INTERSECT tighter than UNION/EXCEPT.
-            left = f"SELECT contact_id FROM ({self.query(node.left, chain)}) AS {self.alias()}"
-            right = f"SELECT contact_id FROM ({self.query(node.right, chain)}) AS {self.alias()}"
-            return f"{left} {node.op} {right}"
-        if isinstance(node, SegmentRef):
-            return self.segment(node, chain)
-        return self.behavioral(node)
-
-    def segment(self, ref: SegmentRef, chain: tuple[str, ...]) -> str:
-        pos = ref.name_pos or ref.pos
-        if ref.name in chain:
-            cycle = " -> ".join([*chain[chain.index(ref.name):], ref.name])
-            raise QueryValidationError(f"segment '{ref.name}' refers back to itself: {cycle}", *(pos or (None, None)))
-        source = self.segments(ref.name) if self.segments else None
-        if source is None or (source.membership_segment_id is None and source.query is None):
-            raise QueryValidationError(f"unknown segment '{ref.name}'", *(pos or (None, None)))
-        if source.membership_segment_id is not None:
-            # (segment_id, contact_id) is unique, so no DISTINCT is needed.
-            return (f"SELECT contact_id FROM {MEMBERSHIP_TABLE} "
-                    f"WHERE segment_id = {self.param(source.membership_segment_id)}{self.only()}")
-        assert source.query is not None
-        validate(source.query)
-        return self.query(source.query, (*chain, ref.name))
-
-    def behavioral(self, node: Behavioral) -> str:
-        itype = interaction_type(node.type)
-        assert itype is not None  # validated
-        having = node.having
-        conditions = [f"timestamp <= {self.param(self.instant(self.now))}"]
-        start = window_start(having.window, self.now) if having.window else None
-        if start is not None:
-            conditions.append(f"timestamp >= {self.param(self.instant(start))}")
-        if node.filter is not None:
-            conditions.append(f"({self.group(node.filter, itype)})")
-        if having.aggregate == "COUNT":
-            aggregate = "COUNT(*)"
-        else:
-            fld = itype.field(having.field or "")
-            assert fld is not None  # validated
-            aggregate = f"{having.aggregate}({fld.column})"
-        where = " AND ".join(conditions) + self.only()
-        if having.aggregate == "COUNT" and (having.op, having.value) == (">=", 1):
-            # "at least once", the commonest shape: no count needed, only the contacts.
-            return f"SELECT DISTINCT contact_id FROM {itype.table} WHERE {where}"
-        if having.aggregate == "COUNT" and (having.op, having.value) in (("==", 0), ("<", 1), ("<=", 0)):
-            # "never": every contact without a matching row, as a plain anti-join.
-            return (f"SELECT c.contact_id FROM {CONTACTS_TABLE} AS c WHERE NOT EXISTS (SELECT 1 FROM {itype.table} "
-                    f"AS i WHERE i.contact_id = c.contact_id AND {where}){self.only('c.contact_id')}")
-        test = f"{aggregate} {_SQL_COMPARE[having.op]} {self.param(self.number(having.value))}"
-        if not count_accepts_zero(having):
-            return f"SELECT contact_id FROM {itype.table} WHERE {where} GROUP BY contact_id HAVING {test}"
-        # Contacts without a matching row pass too, so take every contact except those whose count fails;
-        # NOT EXISTS over the grouped failures plans as a hash anti-join on PostgreSQL.
-        failing = f"SELECT contact_id FROM {itype.table} WHERE {where} GROUP BY contact_id HAVING NOT ({test})"
-        return (f"SELECT c.contact_id FROM {CONTACTS_TABLE} AS c WHERE NOT EXISTS "
-                f"(SELECT 1 FROM ({failing}) AS f WHERE f.contact_id = c.contact_id){self.only('c.contact_id')}")
-
-    # -- conditions (two-valued: a test on a missing value is false, also under NOT) --------------------
-
-    def group(self, group: Group, itype: InteractionType) -> str:
-        joiner = " AND " if group.op == "AND" else " OR "
-        parts = []
-        for item in group.items:
-            if isinstance(item, Group):
-                inner = self.group(item, itype)
-                parts.append(inner if item.negated else f"({inner})")
-            else:
-                parts.append(self.clause(item, itype))
-        body = joiner.join(parts)
-        # SQL's NULL would make NOT(unknown) unknown; COALESCE turns "unknown" into false before negating.
-        return f"NOT COALESCE(({body}), FALSE)" if group.negated else body
-
-    def clause(self, clause: Clause, itype: InteractionType) -> str:
-        fld = itype.field(clause.field)
-        assert fld is not None  # validated
-        column = fld.column
-        if clause.op == "ISNULL":
-            return f"{column} IS NULL"
-        if clause.op == "ISNOTNULL":
-            return f"{column} IS NOT NULL"
-        if fld.kind is FieldKind.STRING:
-            column = f"lower({column})"  # strings compare case-insensitively
-        if clause.op in _LIKE_PATTERN:
-            value = clause.values[0]
-            assert isinstance(value, str)
-            pattern = _LIKE_PATTERN[clause.op].format(_escape_like(value.lower()))
-            return f"{column} LIKE {self.param(pattern)} ESCAPE '\\'"
-        if len(clause.values) > 1:
-            placeholders = ", ".join(self.param(self.value(fld, v)) for v in clause.values)
-            return f"{column} IN ({placeholders})"
-        return f"{column} {_SQL_COMPARE[clause.op]} {self.param(self.value(fld, clause.values[0]))}"
-
     def value(self, fld: Field, value: Value) -> object:
         if fld.kind is FieldKind.STRING:
             assert isinstance(value, str)
             return value.lower()
         if fld.kind is FieldKind.GUID:
-            assert isinstance(value, str)
-            return self.guid(value)
+            guid = parse_guid(value)
+            assert guid is not None  # validated
+            return self.guid_value(guid)
         if fld.kind is FieldKind.DATETIME:
-            assert isinstance(value, str)
             instant = parse_instant(value)
             assert instant is not None  # validated
             return self.instant(instant)
@@ -237,6 +258,133 @@ class _Compiler:
             return value
         assert isinstance(value, int | Decimal)
         return self.number(value)
+
+    @staticmethod
+    def field(itype: InteractionType, name: str) -> Field:
+        fld = itype.field(name)
+        assert fld is not None  # validated
+        return fld
+
+    # -- queries ---------------------------------------------------------------------------------------
+
+    def query(self, node: Query, chain: tuple[str, ...]) -> SQL:
+        if isinstance(node, SetOp):
+            # Every operand is a derived table: SQLite forbids parenthesised compound operands, and
+            # PostgreSQL would otherwise bind INTERSECT tighter than UNION/EXCEPT.
+            left, left_params = self.query(node.left, chain)
+            right, right_params = self.query(node.right, chain)
+            return (f"SELECT contact_id FROM ({left}) AS {self.alias()} {node.op} "
+                    f"SELECT contact_id FROM ({right}) AS {self.alias()}", [*left_params, *right_params])
+        if isinstance(node, SegmentRef):
+            return self.segment(node, chain)
+        return self.behavioral(node)
+
+    def segment(self, ref: SegmentRef, chain: tuple[str, ...]) -> SQL:
+        line, column = ref.name_pos or ref.pos or (None, None)
+        cycle = reference_cycle(chain, ref.name)
+        if cycle:
+            raise QueryValidationError(f"segment '{ref.name}' refers back to itself: {cycle}", line, column)
+        source = self.segments(ref.name) if self.segments else None
+        if source is None or (source.membership_segment_id is None and source.query is None):
+            raise QueryValidationError(f"unknown segment '{ref.name}'", line, column)
+        if source.membership_segment_id is not None:
+            # (segment_id, contact_id) is unique, so no DISTINCT is needed.
+            return (f"SELECT contact_id FROM {MEMBERSHIP_TABLE} WHERE segment_id = %s{self.only()}",
+                    [source.membership_segment_id])
+        assert source.query is not None
+        validate(source.query)
+        return self.query(source.query, (*chain, ref.name))
+
+    def block_rows(self, node: Behavioral) -> tuple[InteractionType, SQL]:
+        """The block's type and the condition on its table's rows that the window puts: not after now, in it."""
+        itype = interaction_type(node.type)
+        assert itype is not None  # validated
+        where, params = "timestamp <= %s", [self.instant(self.now)]
+        window = node.having.window
+        start = window_start(window, self.now) if window else None
+        if start is not None:
+            where, params = f"{where} AND timestamp >= %s", [*params, self.instant(start)]
+        return itype, (where, params)
+
+    def behavioral(self, node: Behavioral) -> SQL:
+        itype, (where, params) = self.block_rows(node)
+        if node.filter is not None:
+            condition, condition_params = self.group(node.filter, itype)
+            where, params = f"{where} AND ({condition})", [*params, *condition_params]
+        where += self.only()
+        having = node.having
+        table = itype.table
+        if having.aggregate == "COUNT" and (having.op, having.value) == (">=", 1):
+            # "at least once", the commonest shape: no count needed, only the contacts.
+            return f"SELECT DISTINCT contact_id FROM {table} WHERE {where}", params
+        if having.aggregate == "COUNT" and (having.op, having.value) in (("==", 0), ("<", 1), ("<=", 0)):
+            # "never": every contact without a matching row, as a plain anti-join.
+            return (f"SELECT c.contact_id FROM {CONTACTS_TABLE} AS c WHERE NOT EXISTS (SELECT 1 FROM {table} "
+                    f"AS i WHERE i.contact_id = c.contact_id AND {where}){self.only('c.contact_id')}", params)
+        if having.aggregate == "COUNT":
+            aggregate = "COUNT(*)"
+        else:
+            aggregate = f"{having.aggregate}({self.field(itype, having.field or '').column})"
+        test = f"{aggregate} {_SQL_COMPARE[having.op]} %s"
+        test_params = [self.number(having.value)]
+        if not count_accepts_zero(having):
+            return (f"SELECT contact_id FROM {table} WHERE {where} GROUP BY contact_id HAVING {test}",
+                    [*params, *test_params])
+        # Contacts without a matching row pass too, so take every contact except those whose count fails;
+        # NOT EXISTS over the grouped failures plans as a hash anti-join on PostgreSQL.
+        failing = f"SELECT contact_id FROM {table} WHERE {where} GROUP BY contact_id HAVING NOT ({test})"
+        return (f"SELECT c.contact_id FROM {CONTACTS_TABLE} AS c WHERE NOT EXISTS "
+                f"(SELECT 1 FROM ({failing}) AS f WHERE f.contact_id = c.contact_id){self.only('c.contact_id')}",
+                [*params, *test_params])
+
+    # -- conditions (two-valued: a test on a missing value is false, also under NOT) --------------------
+
+    def filter_test(self, node: Behavioral, itype: InteractionType) -> SQL:
+        """Whether a row passes the block's FILTER, as a true/false (never unknown) SQL expression."""
+        if node.filter is None:
+            return "(1 = 1)", []
+        condition, params = self.group(node.filter, itype)
+        return f"COALESCE(({condition}), FALSE)", params
+
+    def verdicts(self, node: Behavioral, itype: InteractionType) -> SQL:
+        """The FILTER's verdict, then each restriction's, as true/false columns of a row."""
+        parts = [self.filter_test(node, itype)]
+        for clause in clauses(node):
+            sql, params = self.clause(clause, itype)
+            parts.append((f"COALESCE(({sql}), FALSE)", params))
+        return ", ".join(sql for sql, _ in parts), [p for _, params in parts for p in params]
+
+    def group(self, group: Group, itype: InteractionType) -> SQL:
+        joiner = " AND " if group.op == "AND" else " OR "
+        parts: list[SQL] = []
+        for item in group.items:
+            if isinstance(item, Group):
+                inner, params = self.group(item, itype)
+                parts.append((inner if item.negated else f"({inner})", params))
+            else:
+                parts.append(self.clause(item, itype))
+        body = joiner.join(sql for sql, _ in parts)
+        params = [p for _, part_params in parts for p in part_params]
+        # SQL's NULL would make NOT(unknown) unknown; COALESCE turns "unknown" into false before negating.
+        return (f"NOT COALESCE(({body}), FALSE)" if group.negated else body), params
+
+    def clause(self, clause: Clause, itype: InteractionType) -> SQL:
+        fld = self.field(itype, clause.field)
+        column = fld.column
+        if clause.op == "ISNULL":
+            return f"{column} IS NULL", []
+        if clause.op == "ISNOTNULL":
+            return f"{column} IS NOT NULL", []
+        if fld.kind is FieldKind.STRING:
+            column = f"lower({column})"  # strings compare case-insensitively
+        if clause.op in _LIKE_PATTERN:
+            value = clause.values[0]
+            assert isinstance(value, str)
+            return f"{column} LIKE %s ESCAPE '\\'", [_LIKE_PATTERN[clause.op].format(_escape_like(value.lower()))]
+        values = [self.value(fld, v) for v in clause.values]
+        if len(values) > 1:
+            return f"{column} IN ({', '.join(['%s'] * len(values))})", values
+        return f"{column} {_SQL_COMPARE[clause.op]} %s", values
 
 
 def _escape_like(text: str) -> str:

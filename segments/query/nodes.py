@@ -106,3 +106,39 @@ class SegmentSource:
 
     membership_segment_id: int | None
     query: Query | None
+
+
+# -- traversals: the one walk, and the few views of it that everyone needs --------------------------------
+
+def walk(node: Query | Condition):
+    """Every node of a query, parents before children, left to right: set operations, blocks, groups, clauses."""
+    yield node
+    if isinstance(node, SetOp):
+        yield from walk(node.left)
+        yield from walk(node.right)
+    elif isinstance(node, Behavioral) and node.filter is not None:
+        yield from walk(node.filter)
+    elif isinstance(node, Group):
+        for item in node.items:
+            yield from walk(item)
+
+
+def behaviorals(node: Query):
+    """The INTERACTION blocks of a query, left to right."""
+    return (n for n in walk(node) if isinstance(n, Behavioral))
+
+
+def segment_refs(node: Query):
+    """The SEGMENT references of a query, left to right."""
+    return (n for n in walk(node) if isinstance(n, SegmentRef))
+
+
+def clauses(node: Query | Condition):
+    """The restrictions of a block or condition, left to right."""
+    return (n for n in walk(node) if isinstance(n, Clause))
+
+
+def reference_cycle(chain, name: str) -> str | None:
+    """'a -> b -> a' when following SEGMENT(name) from the segments in `chain` comes back to one of them."""
+    chain = list(chain)
+    return " -> ".join([*chain[chain.index(name):], name]) if name in chain else None

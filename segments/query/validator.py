@@ -8,7 +8,7 @@ are not resolved (the compiler resolves them itself).
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 
 from interactions.catalog import (
@@ -38,6 +38,8 @@ from .nodes import (
     SegmentRef,
     SetOp,
     Value,
+    reference_cycle,
+    segment_refs,
 )
 from .printer import value_text
 
@@ -209,20 +211,12 @@ def _check_having(having: Having, itype: InteractionType) -> None:
                          window.n_pos or window.pos)
 
 
-def segment_refs(node: Query) -> Iterator[SegmentRef]:
-    if isinstance(node, SetOp):
-        yield from segment_refs(node.left)
-        yield from segment_refs(node.right)
-    elif isinstance(node, SegmentRef):
-        yield node
-
-
 def _check_references(node: Query, segments: SegmentLookup, name: str | None) -> None:
     done: set[str] = set()  # segments whose references were followed to the end without a problem
 
     def follow(ref: SegmentRef, target: str, chain: list[str]) -> None:
-        if target in chain:
-            cycle = " -> ".join([*chain[chain.index(target):], target])
+        cycle = reference_cycle(chain, target)
+        if cycle:
             raise _error(f"segment '{target}' refers back to itself: {cycle}", ref.name_pos or ref.pos)
         if target in done:
             return

@@ -16,7 +16,7 @@ from segments.query import (
     QueryValidationError,
     SegmentRef,
     SegmentSource,
-    compile,
+    compile_query,
     parse,
 )
 from segments.query.compiler import window_start
@@ -35,7 +35,7 @@ C = "INTERACTION(EmailClicked, EmailClicked_ContactLink)"
 
 
 def test_behavioral_count_on_postgresql():
-    sql, params = compile(parse(f"{C}.FILTER(CustomerJourneyId == '{J.upper()}' && NOT(City == 'Paris' || "
+    sql, params = compile_query(parse(f"{C}.FILTER(CustomerJourneyId == '{J.upper()}' && NOT(City == 'Paris' || "
                                 "OriginalUrl CONTAINS '50%_off')).HAVING(COUNT() >= 1, UTCMONTHS(1))"), now=NOW)
     assert sql == (
         "SELECT DISTINCT contact_id FROM interactions_emailclicked WHERE timestamp <= %s AND timestamp >= %s AND "
@@ -45,7 +45,7 @@ def test_behavioral_count_on_postgresql():
 
 
 def test_behavioral_count_on_sqlite():
-    sql, params = compile(parse(f"{C}.FILTER((CustomerJourneyId == '{J}' || CustomerJourneyId == '{J[:-1]}0') && "
+    sql, params = compile_query(parse(f"{C}.FILTER((CustomerJourneyId == '{J}' || CustomerJourneyId == '{J[:-1]}0') && "
                                 "Timestamp >= '2026-01-01T01:00:00+01:00').HAVING(COUNT() >= 2)"),
                           now=NOW, dialect="sqlite")
     assert sql == (
@@ -60,8 +60,9 @@ def test_behavioral_count_on_sqlite():
     ("sqlite", "2026-03-31 12:00:00", "2025-12-31 12:00:00"),
 ])
 def test_count_that_zero_satisfies_ranges_over_all_contacts(dialect, now_param, start_param):
-    sql, params = compile(parse("INTERACTION(EmailOpened, EmailOpened_ContactLink).HAVING(COUNT() < 3, UTCDAYS(90))"),
-                          now=NOW, dialect=dialect)
+    sql, params = compile_query(
+        parse("INTERACTION(EmailOpened, EmailOpened_ContactLink).HAVING(COUNT() < 3, UTCDAYS(90))"),
+        now=NOW, dialect=dialect)
     assert sql == (
         "SELECT c.contact_id FROM interactions_contact AS c WHERE NOT EXISTS (SELECT 1 FROM (SELECT contact_id "
         "FROM interactions_emailopened WHERE timestamp <= %s AND timestamp >= %s GROUP BY contact_id "
@@ -71,8 +72,8 @@ def test_count_that_zero_satisfies_ranges_over_all_contacts(dialect, now_param, 
 
 @pytest.mark.parametrize("having", ["COUNT() == 0", "COUNT() < 1", "COUNT() <= 0"])
 def test_never_is_a_plain_anti_join(having):
-    sql, params = compile(parse(f"INTERACTION(EmailOpened, EmailOpened_ContactLink).HAVING({having}, UTCDAYS(90))"),
-                          now=NOW)
+    sql, params = compile_query(
+        parse(f"INTERACTION(EmailOpened, EmailOpened_ContactLink).HAVING({having}, UTCDAYS(90))"), now=NOW)
     assert sql == (
         "SELECT c.contact_id FROM interactions_contact AS c WHERE NOT EXISTS (SELECT 1 FROM interactions_emailopened "
         "AS i WHERE i.contact_id = c.contact_id AND timestamp <= %s AND timestamp >= %s)")
@@ -82,7 +83,7 @@ def test_never_is_a_plain_anti_join(having):
 @pytest.mark.parametrize("dialect, value", [("postgresql", Decimal("7.5")), ("sqlite", 7.5)])
 def test_set_operations_and_live_segments(dialect, value):
     text = "SEGMENT(a) EXCEPT INTERACTION(SurveyResponse, SurveyResponse_ContactLink).HAVING(AVG(Score) > 7.5)"
-    sql, params = compile(parse(text), now=NOW, dialect=dialect, segments={"a": SegmentSource(7, None)}.get)
+    sql, params = compile_query(parse(text), now=NOW, dialect=dialect, segments={"a": SegmentSource(7, None)}.get)
     assert sql == (
         "SELECT contact_id FROM (SELECT contact_id FROM segments_membership WHERE segment_id = %s) AS s1 "
         "EXCEPT SELECT contact_id FROM (SELECT contact_id FROM interactions_surveyresponse WHERE timestamp <= %s "
@@ -93,20 +94,21 @@ def test_set_operations_and_live_segments(dialect, value):
 def test_saved_segment_queries_are_inlined_and_cycles_refused():
     saved = {"a": SegmentSource(None, parse("SEGMENT(b)")),
              "b": SegmentSource(None, parse(f"{C}.HAVING(COUNT() >= 1)"))}
-    sql, _ = compile(parse("SEGMENT(a)"), now=NOW, segments=saved.get)
+    sql, _ = compile_query(parse("SEGMENT(a)"), now=NOW, segments=saved.get)
     assert sql == "SELECT DISTINCT contact_id FROM interactions_emailclicked WHERE timestamp <= %s"
     saved["b"] = SegmentSource(None, parse("SEGMENT(a)"))
     with pytest.raises(QueryValidationError, match=r"1:9: segment 'a' refers back to itself: a -> b -> a"):
-        compile(parse("SEGMENT(a)"), now=NOW, segments=saved.get)
+        compile_query(parse("SEGMENT(a)"), now=NOW, segments=saved.get)
     with pytest.raises(QueryValidationError, match="unknown segment 'zz'"):
-        compile(parse("SEGMENT(zz)"), now=NOW, segments=saved.get)
+        compile_query(parse("SEGMENT(zz)"), now=NOW, segments=saved.get)
 
 
 @pytest.mark.parametrize("dialect", ["postgresql", "sqlite"])
 def test_injection_attempt_stays_in_params(dialect):
     evil = "'; DROP TABLE x; --"
-    sql, params = compile(parse(f"{C}.FILTER(City == '{evil.replace(chr(39), chr(39) * 2)}').HAVING(COUNT() >= 1)"),
-                          now=NOW, dialect=dialect)
+    sql, params = compile_query(
+        parse(f"{C}.FILTER(City == '{evil.replace(chr(39), chr(39) * 2)}').HAVING(COUNT() >= 1)"),
+        now=NOW, dialect=dialect)
     assert "DROP" not in sql and evil.lower() in params
 
 
@@ -118,14 +120,14 @@ def test_injection_attempt_stays_in_params(dialect):
 ])
 def test_names_outside_the_catalog_never_reach_sql(node):
     with pytest.raises(QueryValidationError):
-        compile(node, now=NOW)
+        compile_query(node, now=NOW)
 
 
 def test_now_must_be_aware_and_dialect_known():
     with pytest.raises(ValueError):
-        compile(SegmentRef("a"), now=datetime(2026, 1, 1))
+        compile_query(SegmentRef("a"), now=datetime(2026, 1, 1))
     with pytest.raises(ValueError):
-        compile(SegmentRef("a"), now=NOW, dialect="mysql")
+        compile_query(SegmentRef("a"), now=NOW, dialect="mysql")
 
 
 @pytest.mark.parametrize("now, unit, n, start", [
@@ -151,7 +153,7 @@ def test_sqlite_agrees_with_reference(node, data):
     ids = {"a": 1, "b": 2}
     db.executemany("INSERT INTO segments_membership VALUES (?, ?)",
                    [(ids[name], c.hex) for name, cs in members.items() for c in cs])
-    sql, params = compile(node, now=NOW, dialect="sqlite", segments=lambda n: SegmentSource(ids[n], None))
+    sql, params = compile_query(node, now=NOW, dialect="sqlite", segments=lambda n: SegmentSource(ids[n], None))
     result = sqlite_schema.run(db, sql, params)
     assert len(result) == len(set(result))
     expected = evaluate(node, now=NOW, contacts=_CONTACTS, rows=rows, segments=members.get)

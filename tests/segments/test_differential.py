@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from interactions.catalog import interaction_type
 from interactions.models import INTERACTION_MODELS, Contact
 from segments.models import Membership
-from segments.query import SegmentSource, compile
+from segments.query import SegmentSource, compile_query
 from tests.query.differential import CONTACTS, DOMAIN, NOW, datasets
 from tests.query.reference import evaluate
 from tests.query.strategies import queries
@@ -34,7 +34,7 @@ def load(alias, rows, members):
 
 def members_on(alias, node):
     connection = connections[alias]
-    sql, params = compile(node, now=NOW, dialect=connection.vendor,
+    sql, params = compile_query(node, now=NOW, dialect=connection.vendor,
                           segments=lambda name: SegmentSource(SEGMENT_IDS[name], None))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -85,7 +85,7 @@ def test_a_failed_run_leaves_the_previous_membership_exactly_as_it_was(monkeypat
     def broken(*args, **kwargs):
         return "SELECT contact_id FROM no_such_table", []
 
-    monkeypatch.setattr(evaluation, "compile", broken)
+    monkeypatch.setattr(evaluation, "compile_query", broken)
     with pytest.raises(Exception, match="no_such_table"):
         segment_evaluate(segment_id=segment.pk, at=T0 + days(60))
     assert list(Membership.objects.values_list("segment_id", "contact_id", "since")) == before

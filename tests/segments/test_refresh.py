@@ -8,7 +8,7 @@ from django.db import connection
 
 from segments.evaluation import segment_evaluate
 from segments.models import Membership
-from segments.query import compile, parse
+from segments.query import compile_query, parse
 from segments.services import segment_create
 
 from .helpers import T0, contact, days, interact
@@ -29,7 +29,7 @@ QUERIES = [
 
 
 def full_result(text, now):
-    sql, params = compile(parse(text), now=now, dialect="postgresql")
+    sql, params = compile_query(parse(text), now=now, dialect="postgresql")
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {row[0] for row in cursor.fetchall()}

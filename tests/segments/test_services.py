@@ -153,7 +153,7 @@ def test_a_failing_in_process_evaluation_is_recorded_not_raised(monkeypatch, dja
     def broken(*args, **kwargs):
         return "SELECT contact_id FROM no_such_table", []
 
-    monkeypatch.setattr(evaluation, "compile", broken)
+    monkeypatch.setattr(evaluation, "compile_query", broken)
     segment = segment_create(name="Openers", query_text=OPENED)
     with django_capture_on_commit_callbacks(execute=True):
         segment_go_live(segment=segment)

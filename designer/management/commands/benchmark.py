@@ -31,7 +31,7 @@ from interactions.ingest import ingest
 from interactions.signals import interactions_stored
 from segments.evaluation import segment_evaluate
 from segments.models import Segment
-from segments.query import compile, parse
+from segments.query import compile_query, parse
 from segments.services import segment_create, segment_sources
 
 PREFIX = "benchmark: "
@@ -289,7 +289,7 @@ class Command(BaseCommand):
         segments = []
         for label, text, hand, params in shapes:
             segment = segment_create(name=PREFIX + label, query_text=text)
-            compiled, compiled_params = compile(parse(text), now=self.now, dialect="postgresql",
+            compiled, compiled_params = compile_query(parse(text), now=self.now, dialect="postgresql",
                                                 segments=segment_sources)
             t_hand = best_of(self.repeat, count_of(hand, params))
             t_compiled = best_of(self.repeat, count_of(compiled, compiled_params))
@@ -309,7 +309,7 @@ class Command(BaseCommand):
                                   query_text=f"SEGMENT('{a.name}') EXCEPT SEGMENT('{b.name}')")
         hand = ("SELECT contact_id FROM segments_membership WHERE segment_id = %s EXCEPT "
                 "SELECT contact_id FROM segments_membership WHERE segment_id = %s")
-        compiled, compiled_params = compile(parse(compound.query), now=self.now, segments=segment_sources)
+        compiled, compiled_params = compile_query(parse(compound.query), now=self.now, segments=segment_sources)
         t_hand = best_of(self.repeat, count_of(hand, [a.pk, b.pk]))
         t_compiled = best_of(self.repeat, count_of(compiled, compiled_params))
         t_store = best_of(self.repeat, stored(hand, [a.pk, b.pk]))
@@ -328,7 +328,7 @@ class Command(BaseCommand):
             started = time.perf_counter()
             run = segment_evaluate(segment_id=segment.pk, at=later)
             t_refresh = time.perf_counter() - started
-            full_sql, full_params = compile(parse(segment.query), now=later, segments=segment_sources)
+            full_sql, full_params = compile_query(parse(segment.query), now=later, segments=segment_sources)
             check = "ok" if run.members == scalar(f"SELECT COUNT(*) FROM ({full_sql}) AS f", full_params) else "WRONG"
             row += [t_refresh, run.mode, check]
         self.stdout.write(header)
