@@ -8,7 +8,9 @@ class SegmentsConfig(AppConfig):
     def ready(self):
         from interactions.signals import interactions_stored
 
-        from . import services
+        # Registers the Celery tasks in every process, so that services can queue them by name and
+        # in-process (eager) runs find them; Celery's autodiscovery imports them only in workers.
+        from . import services, tasks  # noqa: F401
 
         def refresh_readers(sender, types, **kwargs):
             services.interactions_arrived(type_names=types)

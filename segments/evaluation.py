@@ -37,14 +37,17 @@ class SegmentBusy(Exception):
     """Another run holds the segment's lock."""
 
 
-def segment_evaluate(*, segment_id: int, at: datetime | None = None, full: bool = False) -> EvaluationRun:
+def segment_evaluate(*, segment_id: int, at: datetime | None = None, full: bool = False,
+                     reason: str = "") -> EvaluationRun:
     """Evaluate the segment as of `at` (default: now) and materialize its membership; returns the run.
 
-    `full` forces recomputing every contact; otherwise a refresh is incremental where it can be.
+    `full` forces recomputing every contact; otherwise a refresh is incremental where it can be. `reason`
+    (why it runs) is recorded on the run and shown in the segment's History.
     """
     segment = Segment.objects.get(pk=segment_id)
     now = at or timezone.now()
-    run = EvaluationRun.objects.create(segment=segment, version=segment.version, evaluated_at=now)
+    run = EvaluationRun.objects.create(segment=segment, version=segment.version, evaluated_at=now,
+                                      reason=reason[:200])
     Segment.objects.filter(pk=segment_id).update(status=Segment.Status.RUNNING, queued_at=None)
     started = time.monotonic()
     try:

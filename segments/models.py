@@ -109,6 +109,8 @@ class EvaluationRun(models.Model):
     removed = models.PositiveIntegerField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
     error = models.TextField(blank=True, default="")
+    reason = models.CharField(max_length=200, blank=True, default="",
+                              help_text="Why the run happened: went live, edited while live, new interactions, ...")
 
     class Meta:
         ordering = ["-started"]

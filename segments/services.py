@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from celery import signature
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import EvaluationRun, Segment
-from .query import Behavioral, QueryError, SegmentRef, SegmentSource, SetOp, parse, unparse, validate
+from .query import Behavioral, QueryError, SegmentSource, parse, unparse, validate
+from .query.nodes import behaviorals, segment_refs
+
+EVALUATE_TASK = "segments.tasks.evaluate_segment"
 
 
 class SegmentError(Exception):
@@ -48,24 +52,9 @@ def query_for(text: str, *, name: str | None = None):
 
 def describe(node) -> dict:
     """What a query is and reads: its kind, interaction types, referenced segments, and whether it has a window."""
-    types: list[str] = []
-    uses: list[str] = []
-    window = False
-
-    def walk(n):
-        nonlocal window
-        if isinstance(n, Behavioral):
-            if n.type not in types:
-                types.append(n.type)
-            window = window or n.having.window is not None
-        elif isinstance(n, SegmentRef):
-            if n.name not in uses:
-                uses.append(n.name)
-        elif isinstance(n, SetOp):
-            walk(n.left)
-            walk(n.right)
-
-    walk(node)
+    types = list(dict.fromkeys(block.type for block in behaviorals(node)))
+    uses = list(dict.fromkeys(ref.name for ref in segment_refs(node)))
+    window = any(block.having.window is not None for block in behaviorals(node))
     kind = Segment.Kind.BEHAVIORAL if isinstance(node, Behavioral) else Segment.Kind.COMPOUND
     return {"kind": kind, "reads_types": types, "uses_segments": uses, "has_window": window}
 
@@ -165,9 +154,12 @@ def segment_duplicate(*, segment: Segment, user=None, name: str | None = None) -
 
 
 def segment_request_evaluation(*, segment: Segment, reason: str = "", countdown: float = 0) -> bool:
-    """Queue an evaluation after the current transaction commits; False when one is queued already."""
-    from .tasks import evaluate_segment
+    """Queue an evaluation after the current transaction commits; False when one is queued already.
 
+    The run records `reason` (of the request that queued it: later ones while it waits add nothing). The
+    task is named, not imported: the tasks call these services, and Celery resolves the name to the task
+    registered in this process (SegmentsConfig.ready), so in-process (eager) runs work as well.
+    """
     now = timezone.now()
     fresh_queue = Q(queued_at__isnull=True) | Q(queued_at__lt=now - timedelta(seconds=settings.SEGMENT_QUEUE_TIMEOUT))
     claimed = Segment.objects.filter(fresh_queue, pk=segment.pk).update(queued_at=now, status=Segment.Status.QUEUED)
@@ -176,7 +168,8 @@ def segment_request_evaluation(*, segment: Segment, reason: str = "", countdown:
     segment_id = segment.pk
     # robust: a broker that is down must not fail the edit that was just saved; the segment stays queued
     # and beat queues it again after SEGMENT_QUEUE_TIMEOUT.
-    transaction.on_commit(lambda: evaluate_segment.apply_async((segment_id,), countdown=countdown), robust=True)
+    task = signature(EVALUATE_TASK, args=(segment_id,), kwargs={"reason": reason})
+    transaction.on_commit(lambda: task.apply_async(countdown=countdown), robust=True)
     return True
 
 

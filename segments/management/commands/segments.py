@@ -77,7 +77,8 @@ class Command(BaseCommand):
         self.stdout.write("\n".join(lines))
 
     def do_evaluate(self, *, name, at, **_):
-        run = segment_evaluate(segment_id=self.segment(name).pk, at=parse_at(at))
+        run = segment_evaluate(segment_id=self.segment(name).pk, at=parse_at(at),
+                               reason="evaluated from the command line")
         if run.status != run.Status.SUCCEEDED:
             raise CommandError(f"evaluation {run.status}: {run.error}", returncode=2)
         self.stdout.write(f"'{name}': {run.members:,} members (+{run.added:,} / -{run.removed:,}) "
