@@ -554,8 +554,6 @@ class DemoData:
 
 
 _PROFILES = 4096
-_W_FIELDS = ("CountryIsoCode", "State", "City", "PostalCode", "BrowserId", "BrowserVersion", "OperatingSystemId",
-             "OperatingSystemVersion")
 
 
 def _make_profiles(rng: random.Random) -> list[dict]:
