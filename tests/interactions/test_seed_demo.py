@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from interactions.catalog import INTERACTION_TYPES, FieldKind
-from interactions.demo import DemoData, write_demo
+from interactions.demo.generator import DemoData
+from interactions.demo.loader import write_demo
 from interactions.models import INTERACTION_MODELS, RECORD_MODELS, Contact
 
 ANCHOR = datetime(2026, 5, 4, 10, tzinfo=UTC)

@@ -6,16 +6,15 @@ from datetime import UTC, datetime
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from interactions.demo import (
+from interactions.demo.generator import (
     DEFAULT_CONTACTS,
     DEFAULT_INTERACTIONS,
     DEFAULT_SEED,
     WINDOW_DAYS,
     DemoData,
     default_anchor,
-    existing_data,
-    write_demo,
 )
+from interactions.demo.loader import existing_data, write_demo
 from interactions.maintenance import analyze_changed
 
 

@@ -1,0 +1,193 @@
+"""Writing a demo data set into the database in one transaction: COPY on PostgreSQL, with the tables' indexes
+and constraints suspended during the load, executemany INSERT elsewhere."""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import connections, transaction
+
+from ..catalog import INTERACTION_TYPES
+from ..models import INTERACTION_MODELS, RECORD_MODELS, Contact
+from .generator import DemoData
+
+
+@dataclass
+class SeedResult:
+    contacts: int = 0
+    records: int = 0
+    inserted: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def interactions(self) -> int:
+        return sum(self.inserted.values())
+
+
+def existing_data(using: str = "default") -> int:
+    """How many contacts and records the database already holds."""
+    return Contact.objects.using(using).count() + sum(m.objects.using(using).count() for m in RECORD_MODELS.values())
+
+
+class _Writer:
+    def __init__(self, cursor, batch_rows: int):
+        self.cursor = cursor
+        self.batch_rows = batch_rows
+
+    def write(self, table: str, columns: list[str], rows: list) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+class _CopyWriter(_Writer):
+    """PostgreSQL: COPY in text format, sent by a second thread while the main thread generates.
+
+    Our values never contain tabs, newlines or backslashes, so they need no escaping.
+    """
+
+    def __init__(self, cursor, batch_rows: int):
+        super().__init__(cursor, batch_rows)
+        self.connection = cursor.cursor.connection  # psycopg's, usable from another thread
+        self.queue: queue.Queue = queue.Queue(maxsize=4)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="seed-demo-copy", daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        with self.connection.cursor() as cursor:
+            while (item := self.queue.get()) is not None:
+                if self.error is not None:
+                    continue  # drain, so that the producer never blocks
+                sql, text = item
+                try:
+                    with cursor.copy(sql) as copy:
+                        copy.write(text)
+                except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+                    self.error = exc
+
+    def write(self, table: str, columns: list[str], rows: list) -> None:
+        self.write_lines(table, columns, ["\t".join(["\\N" if v is None else str(v) for v in row]) for row in rows])
+
+    def write_lines(self, table: str, columns: list[str], lines: list[str]) -> None:
+        if self.error is not None:
+            self.close()
+        self.queue.put((f"COPY {table} ({', '.join(columns)}) FROM STDIN", "\n".join(lines) + "\n"))
+
+    def close(self) -> None:
+        """Wait until everything queued is written; raise what went wrong, if anything."""
+        if self.thread.is_alive():
+            self.queue.put(None)
+            self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
+class _InsertWriter(_Writer):
+    def write(self, table: str, columns: list[str], rows: list) -> None:
+        marks = ", ".join(["%s"] * len(columns))
+        self.cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+
+def _chunks(items, size: int):
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _suspend_indexes(cursor, tables: list[str]) -> list[str]:
+    """Drop the tables' indexes and constraints for a bulk load (PostgreSQL); returns the SQL that restores them.
+
+    Building an index once over loaded rows, and checking the contact foreign keys in one join, is many times
+    faster than maintaining them row by row. It all happens inside the seeding transaction, so a failure
+    rolls the drops back too. Only used on empty tables (seed_demo refuses a database with data).
+    """
+    cursor.execute(
+        "SELECT c.conrelid::regclass::text, c.conname, c.contype, pg_get_constraintdef(c.oid) FROM pg_constraint c "
+        "WHERE c.conrelid = ANY(%s::regclass[]) AND c.contype IN ('p', 'u', 'f') ORDER BY c.contype DESC, c.conname",
+        [tables],
+    )
+    constraints = cursor.fetchall()
+    cursor.execute(
+        "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+        "WHERE i.indrelid = ANY(%s::regclass[]) AND NOT EXISTS "
+        "(SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) ORDER BY 1",
+        [tables],
+    )
+    indexes = cursor.fetchall()
+    # Drop foreign keys first; restore primary and unique keys first, then indexes, then foreign keys.
+    for table, name, _kind, _definition in constraints:
+        cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    for name, _definition in indexes:
+        cursor.execute(f"DROP INDEX {name}")
+    restore = [f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
+               for table, name, kind, definition in constraints if kind != "f"]
+    restore += [definition for _name, definition in indexes]
+    restore += [f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
+                for table, name, kind, definition in constraints if kind == "f"]
+    return restore
+
+
+def write_demo(data: DemoData, *, using: str = "default", progress: Callable[[int], None] | None = None,
+               batch_rows: int | None = None) -> SeedResult:
+    """Store the data set in one transaction; progress(n) is called with the number of rows just written."""
+    started = time.perf_counter()
+    connection = connections[using]
+    result = SeedResult()
+    postgres = connection.vendor == "postgresql"
+    batch = batch_rows or (20_000 if postgres else 5_000)
+    tables = {t.name: (INTERACTION_MODELS[t.name]._meta.db_table, [f.column for f in t.all_fields])
+              for t in INTERACTION_TYPES}
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        restore: list[str] = []
+        if postgres:
+            cursor.execute("SET LOCAL TIME ZONE 'UTC'")  # the timestamps are UTC wall-clock text
+            restore = _suspend_indexes(cursor, [table for table, _ in tables.values()])
+        writer = (_CopyWriter if postgres else _InsertWriter)(cursor, batch)
+        write_rows = writer.write_lines if postgres else writer.write
+        buffers: dict[str, list] = {name: [] for name in tables}
+        inserted = dict.fromkeys(buffers, 0)
+
+        def flush(type_name: str):
+            rows = buffers[type_name]
+            if rows:
+                write_rows(*tables[type_name], rows)
+                inserted[type_name] += len(rows)
+                if progress is not None:
+                    progress(len(rows))
+                buffers[type_name] = []
+
+        try:
+            for name, rows in data.records().items():
+                for chunk in _chunks(rows, batch):
+                    writer.write(RECORD_MODELS[name]._meta.db_table, ["id", "name"], chunk)
+                    result.records += len(chunk)
+            for chunk in _chunks(data.contacts(), batch):
+                writer.write(Contact._meta.db_table, ["contact_id", "full_name", "email", "created"], chunk)
+                result.contacts += len(chunk)
+            for type_name, row in data.interactions(text=postgres):
+                buf = buffers[type_name]
+                buf.append(row)
+                if len(buf) >= batch:
+                    flush(type_name)
+            for type_name in tables:
+                flush(type_name)
+        finally:
+            writer.close()  # waits for the rows still queued; raises a failed COPY's error
+        if restore:
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            for statement in restore:
+                cursor.execute(statement)
+        result.inserted = {k: v for k, v in inserted.items() if v}
+    result.seconds = time.perf_counter() - started
+    return result
