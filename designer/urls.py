@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import path
 
 from . import views
+from .api.site import api
 
 urlpatterns = [
     path("", views.segment_list, name="segment-list"),
@@ -20,6 +21,5 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
-    path("api/", include("segments.api")),  # the JSON API; schema at /api/openapi.json, docs at /api/docs
-    path("", include("interactions.urls")),
+    path("api/", api.urls),  # the JSON API; schema at /api/openapi.json, docs at /api/docs
 ]

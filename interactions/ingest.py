@@ -51,7 +51,6 @@ class IngestResult:
     records: int = 0  # contacts and records created or updated
     errors: list[IngestError] = field(default_factory=list)
     error_count: int = 0
-    written: bool = False
 
     @property
     def inserted_total(self) -> int:
@@ -387,7 +386,6 @@ def ingest(
             transaction.set_rollback(True)
             raise IngestRejected(result)
         _store(cursor, stager, result)
-        result.written = True
         stored = sorted(name for name, n in result.inserted.items() if n)
         if stored:
             tables = [_TARGETS[name.lower()].model._meta.db_table for name in stored]

@@ -12,8 +12,7 @@ from interactions.models import ApiToken
 from segments import roles
 from segments.models import EvaluationRun, Segment
 from segments.services import segment_create, segment_go_live
-
-from .helpers import contact, interact
+from tests.segments.helpers import contact, interact
 
 pytestmark = pytest.mark.django_db
 

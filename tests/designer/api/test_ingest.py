@@ -6,8 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from interactions.models import INTERACTION_MODELS, ApiToken, Contact
-
-from .factories import contact, guid, interaction
+from tests.interactions.factories import contact, guid, interaction
 
 pytestmark = pytest.mark.django_db
 URL = "/api/interactions"
@@ -50,7 +49,7 @@ def test_requests_without_a_valid_token_are_refused(client, header, why):
     response = client.post(URL, data="[]", content_type="application/json", headers=headers)
     assert response.status_code == 401, why
     assert response["WWW-Authenticate"].startswith("Bearer")
-    assert "API token" in response.json()["error"]
+    assert "API token" in response.json()["error"]["message"]
 
 
 def test_a_revoked_token_is_refused(client, key):
@@ -63,15 +62,15 @@ def test_bad_items_get_per_item_errors_and_nothing_is_written(client, key):
             {"type": "Nope"}, interaction("EmailOpened", 3, 5)]
     response = post(client, body, key)
     assert response.status_code == 400
-    assert response.json() == {
-        "error": "3 invalid item(s); nothing was written",
+    assert response.json() == {"error": {
+        "message": "3 invalid item(s); nothing was written",
         "errors": [
             {"index": 2, "field": "Timestamp",
              "reason": "bad timestamp: 'soon' is not ISO 8601 (e.g. '2026-10-20T08:15:00Z')"},
             {"index": 3, "field": "type", "reason": "unknown type 'Nope'"},
             {"index": 4, "field": "ContactId", "reason": f"unknown contact {guid(5)}"},
         ],
-    }
+    }}
     assert Contact.objects.count() == 0
     assert INTERACTION_MODELS["EmailOpened"].objects.count() == 0
 
@@ -83,15 +82,16 @@ def test_bad_items_get_per_item_errors_and_nothing_is_written(client, key):
 def test_a_body_that_is_not_a_json_array_is_refused(client, key, body, message):
     response = post(client, body, key, raw=True)
     assert response.status_code == 400
-    assert response.json()["error"].startswith(message)
+    assert response.json()["error"]["message"].startswith(message)
 
 
 def test_a_body_past_the_limit_is_refused_with_413(client, key, settings):
     settings.INGEST_MAX_BYTES = 1000
     response = post(client, [contact(n) for n in range(50)], key)
     assert response.status_code == 413
-    assert response.json() == {"error": f"body too large: {len(json.dumps([contact(n) for n in range(50)])):,} bytes; "
-                                        "the limit is 1,000 bytes", "limit": 1000}
+    size = len(json.dumps([contact(n) for n in range(50)]))
+    assert response.json() == {"error": {"message": f"body too large: {size:,} bytes; the limit is 1,000 bytes",
+                                         "limit": 1000}}
     assert Contact.objects.count() == 0
 
 

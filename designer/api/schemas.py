@@ -1,4 +1,4 @@
-"""Request and response shapes of the JSON API (segments/api.py); they are also its OpenAPI schema."""
+"""Request and response shapes of the JSON API; they are also its OpenAPI schema."""
 
 from __future__ import annotations
 
@@ -43,10 +43,18 @@ class ErrorDetail(Schema):
     current_version: int | None = Field(None, description="on 409 edit conflicts: the version saved meanwhile")
     used_by: list[str] | None = Field(None, description="on 409 'in use': the segments that use this one")
     details: list[dict[str, Any]] | None = Field(None, description="on 422 request validation: what is wrong")
+    errors: list[dict[str, Any]] | None = Field(None, description="on 400 from ingest: the bad items, with their "
+                                                              "index, field and reason")
+    limit: int | None = Field(None, description="on 413 from ingest: the largest body accepted, in bytes")
 
 
 class Error(Schema):
     error: ErrorDetail
+
+
+ERRORS = {401: Error, 403: Error, 422: Error}  # 422: a parameter or body that does not fit the schema
+READ = {**ERRORS, 404: Error}
+WRITE = {**READ, 400: Error, 409: Error}  # 400: a body that is not JSON
 
 
 # Segments -------------------------------------------------------------------------------------------------------
@@ -141,6 +149,15 @@ class InteractionTypeOut(Schema):
     name: str
     display_name: str
     fields: list[FieldOut]
+
+
+# Ingest ---------------------------------------------------------------------------------------------------------
+
+class IngestResult(Schema):
+    inserted: int
+    duplicates: int
+    records: int
+    inserted_by_type: dict[str, int]
 
 
 # Sharing --------------------------------------------------------------------------------------------------------
