@@ -6,6 +6,8 @@ Every htmx control also works as a plain form post: the page then re-renders who
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -81,15 +83,14 @@ class Editor:
         form = self.cstate if self.compound else self.state
         return form is not None and form.has_errors
 
-    @property
+    @cached_property
     def current_query(self) -> str:
         return unparse(self.node) if self.node is not None else ""
 
 
-def _editor_from_text(text: str, *, compound: bool = False, filters_open: bool | None = None) -> Editor:
-    """The designer for query text: a set expression always gets the compound designer; a behavioral query gets
+def _editor_from_node(node, *, compound: bool = False, filters_open: bool | None = None) -> Editor:
+    """The designer for a query: a set expression always gets the compound designer; a behavioral query gets
     the behavioral one, or one inline block when the user is in the compound designer."""
-    node = parse(text)
     if isinstance(node, Behavioral) and not compound:
         state = state_from_node(node)
         if filters_open is not None:
@@ -102,6 +103,15 @@ def _error_dict(exc: QueryError) -> dict:
     return {"text": str(exc), "message": exc.message, "line": exc.line, "column": exc.column}
 
 
+def _form_states(data, compound: bool):
+    """(behavioral state, compound state) of the posted form: one of them is None."""
+    return (None, compound_from_post(data)) if compound else (state_from_post(data), None)
+
+
+def _form_node(state, cstate):
+    return node_from_compound(cstate) if cstate is not None else node_from_state(state)
+
+
 def _editor_from_post(request, segment, action: Action) -> Editor:
     data = request.POST
     text = data.get("query_text", "")
@@ -110,27 +120,25 @@ def _editor_from_post(request, segment, action: Action) -> Editor:
     name = segment.name if segment else (data.get("name", "").strip() or None)
     use_text = action.verb == "text" or (
         action.verb in LIFECYCLE_ACTIONS and text.strip() != text_base.strip())
-    state = None if compound else state_from_post(data)
-    cstate = compound_from_post(data) if compound else None
-
-    def form_node():
-        return node_from_compound(cstate) if compound else node_from_state(state)
-
     if use_text:
         try:
-            node = query_for(text, name=name)
+            node = query_for(text, name=name)  # the one parse of the typed text in this request
         except QueryError as exc:
             # The form keeps its last valid state; the text keeps what the user typed.
-            return Editor(state=state, cstate=cstate, node=form_node(), text=text, text_base=text_base,
-                          text_error=_error_dict(exc))
-        editor = _editor_from_text(text, compound=compound, filters_open=state.filters_open if state else None)
+            state, cstate = _form_states(data, compound)
+            return Editor(state=state, cstate=cstate, node=_form_node(state, cstate), text=text,
+                          text_base=text_base, text_error=_error_dict(exc))
+        # The posted form is replaced by the text's: of it only the filter row's open/closed state carries over.
+        editor = _editor_from_node(node, compound=compound,
+                                   filters_open=None if compound else data.get("filters_open") == "1")
         editor.text, editor.text_base = text, text
         return editor
+    state, cstate = _form_states(data, compound)
     if compound and (action.verb in OPERAND_EDITS or action.verb in EDIT_VERBS):
         apply_compound_action(cstate, action)
     elif action.verb in EDIT_VERBS:
         apply_action(state, action)
-    node = form_node()
+    node = _form_node(state, cstate)
     if node is None:
         return Editor(state=state, cstate=cstate, node=None, text=text, text_base=text_base)
     wrapped = unparse(node, wrap=True)
@@ -186,7 +194,7 @@ def _new_editor(request) -> Editor:
 def _designer(request, segment):
     if request.method != "POST":
         if segment is not None:
-            editor = _editor_from_text(segment.query, compound=segment.kind == Segment.Kind.COMPOUND)
+            editor = _editor_from_node(parse(segment.query), compound=segment.kind == Segment.Kind.COMPOUND)
         else:
             editor = _new_editor(request)
         return render(request, PAGE_TEMPLATE, _context(request, segment, editor))
