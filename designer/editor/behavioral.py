@@ -27,8 +27,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from interactions.catalog import Field, FieldKind, InteractionType, interaction_type
 from segments.query import Behavioral, Clause, Group, Having, QueryError, Window, parse, unparse, validate
 
+from .filters import FiltersForm
 from .rows import ClauseRow, DesignerState, GroupRow, renumber
-from .vocabulary import AGGREGATES, COUNT_OPS, DEFAULT_TYPE, IN, OPERATOR_LABELS, ROOT, UNITS, VALUELESS
+from .vocabulary import DEFAULT_TYPE, IN, OPERATOR_LABELS, ROOT, VALUELESS
 
 _OP_OF = {"atleast": ">=", "exactly": "==", "morethan": ">", "atmost": "<=", "fewer": "<", "notexactly": "!="}
 _CHOICE_OF = {v: k for k, v in _OP_OF.items()}
@@ -53,14 +54,8 @@ def state_from_post(data, prefix: str = "") -> DesignerState:
     state = DesignerState(prefix=prefix)
     itype = interaction_type(get("type")) or interaction_type(DEFAULT_TYPE)
     state.type = itype.name
-    state.aggregate = get("agg") if get("agg") in dict(AGGREGATES) else "COUNT"
-    state.agg_field = get("agg_field")
-    state.count_op = get("count_op") if get("count_op") in dict(COUNT_OPS) else "atleast"
-    state.count_n = get("count_n", "1").strip()
-    state.windowed = get("window") == "in_last"
-    state.window_n = get("window_n", "30").strip() or "30"
-    state.window_unit = get("window_unit") if get("window_unit") in dict(UNITS) else "DAYS"
-    state.filters_open = get("filters_open") == "1"
+    for name, value in FiltersForm.read(raw, prefix).values().items():
+        setattr(state, name, value)
     kinds = {}
     for key in list(data.keys()):
         match = _KEY.fullmatch(key[len(prefix):]) if key.startswith(prefix) else None

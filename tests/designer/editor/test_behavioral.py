@@ -10,8 +10,11 @@ from django.http import QueryDict
 from designer.editor.actions import Action
 from designer.editor.behavioral import node_from_state, state_from_node, state_from_post
 from designer.editor.edits import apply_action
+from designer.editor.filters import FiltersForm
 from designer.editor.vocabulary import IN, OPERATOR_LABELS
+from interactions.catalog import OPERATORS, FieldKind
 from segments.query import Clause, Group, Having, Window, parse, unparse
+from segments.query.validator import OPERATORS as VALIDATED
 
 J = "5acc43d5-356e-e811-a960-000d3a1cae35"
 K = "6bdd54e6-467f-f922-b071-111e4b2dbf46"
@@ -197,7 +200,6 @@ def test_bad_paths_and_actions_are_ignored():
 
 
 def test_operators_fit_the_field_kind():
-    from interactions.catalog import FieldKind
     assert [label for _, label in OPERATOR_LABELS[FieldKind.STRING]] == [
         "equals", "does not equal", "is one of", "contains", "begins with", "ends with", "contains data",
         "does not contain data"]
@@ -207,8 +209,25 @@ def test_operators_fit_the_field_kind():
 
 
 def test_the_menus_offer_exactly_the_languages_operators():
-    from interactions.catalog import OPERATORS, FieldKind
-    from segments.query.validator import OPERATORS as VALIDATED
     assert OPERATORS == VALIDATED  # the validator is to derive its table from the catalog's
     for kind in FieldKind:
         assert {op for op, _ in OPERATOR_LABELS[kind]} == {*OPERATORS[kind], IN}
+
+
+@pytest.mark.parametrize(("posted", "expected"), [
+    ({}, {"aggregate": "COUNT", "count_op": "atleast", "count_n": "1", "window_n": "30", "window_unit": "DAYS"}),
+    ({"agg": "MEDIAN", "count_op": "lots", "window_unit": "WEEKS", "window_n": " "},
+     {"aggregate": "COUNT", "count_op": "atleast", "window_n": "30", "window_unit": "DAYS"}),
+    ({"count_n": " 7 ", "window": "in_last", "filters_open": "1"}, {"count_n": "7", "windowed": True,
+                                                                    "filters_open": True}),
+    ({"count_n": ""}, {"count_n": ""}),  # given but empty: an error where the query is made, not the default
+])
+def test_the_filter_row_reads_leniently(posted, expected):
+    values = FiltersForm.read(lambda name, default="": posted.get(name, default)).values()
+    assert {name: values[name] for name in expected} == expected
+
+
+def test_an_inline_blocks_filter_row_has_its_prefix():
+    s = state_from_post({"c-1-type": "EmailClicked", "c-1-count_n": "4", "c-1-window": "in_last",
+                         "c-1-window_unit": "YEARS", "count_n": "9"}, prefix="c-1-")
+    assert (s.count_n, s.windowed, s.window_unit) == ("4", True, "YEARS")
