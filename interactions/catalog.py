@@ -31,6 +31,36 @@ class FieldKind(StrEnum):
         return self in (FieldKind.NUMBER, FieldKind.INTEGER)
 
 
+# The operators the query language allows per field kind, in the order its error messages list them.
+# Ordering on strings is deliberately absent: case-insensitive ordering is not something users can predict.
+_EQUALITY = ("==", "!=")
+_COMPARES = ("==", "!=", ">", ">=", "<", "<=")
+_NULL_TESTS = ("ISNULL", "ISNOTNULL")
+OPERATORS: dict[FieldKind, tuple[str, ...]] = {
+    FieldKind.STRING: (*_EQUALITY, "CONTAINS", "STARTSWITH", "ENDSWITH", *_NULL_TESTS),
+    FieldKind.GUID: (*_EQUALITY, *_NULL_TESTS),
+    FieldKind.NUMBER: (*_COMPARES, *_NULL_TESTS),
+    FieldKind.INTEGER: (*_COMPARES, *_NULL_TESTS),
+    FieldKind.DATETIME: (*_COMPARES, *_NULL_TESTS),
+    FieldKind.BOOLEAN: (*_EQUALITY, *_NULL_TESTS),
+}
+
+# The same operators as a form's menu offers them, in menu order, with their labels. "IN" is the menu's
+# "is one of": the language's '==' with two or more values.
+IN = "IN"
+_NULL_LABELS = (("ISNOTNULL", "contains data"), ("ISNULL", "does not contain data"))
+_COMPARE_LABELS = (("==", "="), ("!=", "≠"), (">", ">"), (">=", "≥"), ("<", "<"), ("<=", "≤"))
+OPERATOR_LABELS: dict[FieldKind, tuple[tuple[str, str], ...]] = {
+    FieldKind.STRING: (("==", "equals"), ("!=", "does not equal"), (IN, "is one of"), ("CONTAINS", "contains"),
+                       ("STARTSWITH", "begins with"), ("ENDSWITH", "ends with"), *_NULL_LABELS),
+    FieldKind.GUID: (("==", "equals"), ("!=", "does not equal"), (IN, "is one of"), *_NULL_LABELS),
+    FieldKind.NUMBER: (*_COMPARE_LABELS, (IN, "is one of"), *_NULL_LABELS),
+    FieldKind.INTEGER: (*_COMPARE_LABELS, (IN, "is one of"), *_NULL_LABELS),
+    FieldKind.DATETIME: (*_COMPARE_LABELS, (IN, "is one of"), *_NULL_LABELS),
+    FieldKind.BOOLEAN: (("==", "is"), ("!=", "is not"), (IN, "is one of"), *_NULL_LABELS),
+}
+
+
 # How a GUID or a date and time written as text is read, the same way by the query language, the importer,
 # the designer, the API and the admin console.
 

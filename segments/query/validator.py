@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from interactions.catalog import (
     INTERACTION_TYPES,
+    OPERATORS,
     Field,
     FieldKind,
     InteractionType,
@@ -27,7 +28,6 @@ from .nodes import (
     COMPARES,
     NULL_TESTS,
     SET_OPS,
-    STRING_TESTS,
     WINDOW_UNITS,
     Behavioral,
     Clause,
@@ -45,17 +45,6 @@ from .printer import value_text
 
 SegmentLookup = Callable[[str], Query | None]
 
-_EQUALITY = ("==", "!=")
-# Operators per field kind; ordering on strings is deliberately absent (case-insensitive ordering is
-# not something users can predict).
-OPERATORS: dict[FieldKind, tuple[str, ...]] = {
-    FieldKind.STRING: (*_EQUALITY, *STRING_TESTS, *NULL_TESTS),
-    FieldKind.GUID: (*_EQUALITY, *NULL_TESTS),
-    FieldKind.NUMBER: (*COMPARES, *NULL_TESTS),
-    FieldKind.INTEGER: (*COMPARES, *NULL_TESTS),
-    FieldKind.DATETIME: (*COMPARES, *NULL_TESTS),
-    FieldKind.BOOLEAN: (*_EQUALITY, *NULL_TESTS),
-}
 _KIND_NAMES = {
     FieldKind.STRING: "a string",
     FieldKind.GUID: "a GUID",

@@ -68,6 +68,15 @@ def query_text(page):
     return page.locator("#query-text").input_value()
 
 
+def type_query(page, text):
+    """Type query text and wait until its sync (debounced on keyup) is answered and the new form swapped in."""
+    box = page.locator("#query-text")
+    box.fill(text)
+    with page.expect_response(lambda r: r.request.method == "POST" and "action=text" in (r.request.post_data or "")):
+        box.press("End")  # a key press: the sync is debounced on keyup
+    settle(page)
+
+
 def set_value(page, selector, value):
     page.fill(selector, value)
     page.press(selector, "Tab")  # leaving the field fires 'change', which syncs the form
@@ -123,13 +132,9 @@ def test_build_a_query_with_the_form(page):
 def test_typing_a_query_changes_the_form_and_an_error_keeps_it(page):
     page.goto("/segments/new/")
     page.get_by_role("tab", name="Query view").click()
+    type_query(page, "INTERACTION(EmailOpened, EmailOpened_ContactLink).FILTER(City == 'Oslo')"
+                     ".HAVING(COUNT() >= 2, UTCMONTHS(6))")
     text = page.locator("#query-text")
-    text.fill("INTERACTION(EmailOpened, EmailOpened_ContactLink).FILTER(City == 'Oslo')"
-              ".HAVING(COUNT() >= 2, UTCMONTHS(6))")
-    text.press("End")  # a key press: the sync is debounced on keyup
-    settle(page)
-    page.wait_for_timeout(400)
-    settle(page)
     page.get_by_role("tab", name="Designer").click()
     expect(page.locator("#type")).to_have_value("EmailOpened")
     expect(page.locator("#r-0-value-0")).to_have_value("Oslo")
@@ -245,12 +250,7 @@ def test_build_a_compound_query_and_see_its_text(page):
     expect(page.get_by_test_id("estimate")).to_have_text("1")
 
     # and back: typed text rebuilds the compound form, with a group
-    text = page.locator("#query-text")
-    text.fill("SEGMENT(a) UNION (SEGMENT(b) EXCEPT SEGMENT(a))")
-    text.press("End")
-    settle(page)
-    page.wait_for_timeout(400)
-    settle(page)
+    type_query(page, "SEGMENT(a) UNION (SEGMENT(b) EXCEPT SEGMENT(a))")
     page.get_by_role("tab", name="Designer").click()
     expect(page.locator("#c-1-join")).to_have_value("UNION")
     expect(page.locator("#c-1-0-name")).to_have_value("b")

@@ -1,11 +1,9 @@
-"""The compound designer: form <-> AST round trips, the operand actions, its Query view, and its lifecycle."""
+"""The compound designer's pages: its Query view and its lifecycle (the mapping: tests/designer/editor)."""
 
 import pytest
 from django.urls import reverse
 
-from designer import forms
 from segments.models import Segment
-from segments.query import SegmentRef, SetOp, parse, unparse
 from segments.services import segment_create, segment_go_live
 
 from .conftest import SPRING
@@ -15,130 +13,10 @@ OPENED = "INTERACTION(EmailOpened, EmailOpened_ContactLink)"
 HX = {"HTTP_HX_REQUEST": "true"}
 BLOCK = f"{CLICKED}.FILTER(City == 'Paris' && (City == 'Rome' || NOT(State == 'X'))).HAVING(COUNT() >= 2, UTCDAYS(45))"
 
-COMPOUND = [
-    "SEGMENT(a) EXCEPT SEGMENT(b)",
-    "SEGMENT(a) UNION SEGMENT(b) INTERSECT SEGMENT(c) EXCEPT SEGMENT('d e')",
-    f"SEGMENT(a) UNION {OPENED}.HAVING(COUNT() >= 1)",
-    f"{BLOCK} EXCEPT SEGMENT(b)",
-    "SEGMENT(a) EXCEPT (SEGMENT(b) UNION SEGMENT(c))",
-    f"SEGMENT(a) INTERSECT (SEGMENT(b) EXCEPT ({BLOCK} UNION SEGMENT(c))) UNION SEGMENT(d)",
-    f"SEGMENT(a) UNION ({OPENED}.HAVING(COUNT() == 0, UTCDAYS(90)) INTERSECT {BLOCK})",
-    f"{BLOCK} INTERSECT {OPENED}.FILTER((CustomerJourneyId == '{SPRING}')).HAVING(COUNT() >= 1)",
-]
-
-
 def compound_post(**fields):
     data = {"compound": "1", "query_text": "", "text_base": "", "name": "", "description": "", "version": ""}
     data.update(fields)
     return data
-
-
-def _post_of(text):
-    return forms.compound_to_post(forms.compound_from_node(parse(text)))
-
-
-# --- form <-> AST ------------------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("text", COMPOUND)
-def test_ast_to_form_to_post_to_ast_is_the_identity(text):
-    node = parse(text)
-    assert unparse(node) == text  # the cases are canonical
-    back = forms.node_from_compound(forms.compound_from_post(_post_of(text)))
-    assert back == node and unparse(back) == text
-
-
-def test_the_form_is_an_operand_list_read_left_to_right_with_groups():
-    state = forms.compound_from_node(parse(COMPOUND[5]))
-    top = state.operands
-    assert [(o.kind, o.join) for o in top] == [("segment", "UNION"), ("group", "INTERSECT"), ("segment", "UNION")]
-    group = top[1]
-    assert [(o.kind, o.join, o.path) for o in group.operands] == [("segment", "UNION", "c-1-0"),
-                                                                  ("group", "EXCEPT", "c-1-1")]
-    inner = group.operands[1].operands
-    assert inner[0].kind == "block" and inner[0].state.prefix == "c-1-1-0-"
-    assert inner[0].state.root.path == "c-1-1-0-r" and inner[0].state.root.items[1].path == "c-1-1-0-r-1"
-
-
-def test_an_inline_block_uses_the_behavioral_form_with_a_prefix():
-    post = _post_of(f"SEGMENT(a) UNION {BLOCK}")
-    assert post["c-1-kind"] == ["block"] and post["c-1-type"] == ["EmailClicked"]
-    assert post["c-1-r-0-field"] == ["City"] and post["c-1-r-1-kind"] == ["group"]
-    assert post["c-1-r-1-1-not"] == ["1"] and post["c-1-window_n"] == ["45"]
-    # the same function reads the behavioral designer's own (unprefixed) form
-    own = forms.state_to_post(forms.state_from_node(parse(BLOCK)))
-    assert own["r-0-field"] == ["City"] and forms.node_from_state(forms.state_from_post(own)) == parse(BLOCK)
-
-
-def test_a_group_first_in_a_list_means_the_same_without_parentheses():
-    data = {"c-0-kind": "group", "c-0-0-kind": "segment", "c-0-0-name": "a", "c-0-1-kind": "segment",
-            "c-0-1-join": "UNION", "c-0-1-name": "b", "c-1-kind": "segment", "c-1-join": "EXCEPT", "c-1-name": "c"}
-    node = forms.node_from_compound(forms.compound_from_post(data))
-    assert unparse(node) == "SEGMENT(a) UNION SEGMENT(b) EXCEPT SEGMENT(c)"
-
-
-def test_unfinished_operands_stay_in_the_form_but_not_in_the_query():
-    data = {"c-0-kind": "segment", "c-0-name": "", "c-1-kind": "segment", "c-1-join": "EXCEPT", "c-1-name": "b",
-            "c-2-kind": "segment", "c-2-join": "UNION", "c-2-name": "c"}
-    state = forms.compound_from_post(data)
-    assert unparse(forms.node_from_compound(state)) == "SEGMENT(b) UNION SEGMENT(c)"
-    assert len(state.operands) == 3
-    empty = forms.compound_from_post({"c-0-kind": "segment", "c-0-name": ""})
-    assert forms.node_from_compound(empty) is None and empty.errors
-
-
-def test_a_block_with_an_error_keeps_the_query_from_being_made():
-    data = {**_post_of(f"SEGMENT(a) UNION {BLOCK}"), "c-1-count_n": ["x"]}
-    state = forms.compound_from_post(data)
-    assert forms.node_from_compound(state) is None and state.has_errors
-    assert state.operands[1].state.having_errors["count_n"] == "enter a number"
-
-
-@pytest.mark.parametrize(("action", "expected"), [
-    ("op_add:c:segment", "SEGMENT(a) EXCEPT SEGMENT(b)"),  # a new, empty operand
-    ("op_delete:c-0", "SEGMENT(b)"),
-    ("op_up:c-1", "SEGMENT(b) EXCEPT SEGMENT(a)"),
-    ("op_group:c-1", "SEGMENT(a) EXCEPT SEGMENT(b)"),  # a group of b and an empty operand
-    ("op_add:c:block", f"SEGMENT(a) EXCEPT SEGMENT(b) UNION {CLICKED}.HAVING(COUNT() >= 1)"),
-])
-def test_operand_actions(action, expected):
-    state = forms.compound_from_post(_post_of("SEGMENT(a) EXCEPT SEGMENT(b)"))
-    forms.apply_compound_action(state, action)
-    assert unparse(forms.node_from_compound(state)) == expected
-
-
-def test_group_then_fill_then_ungroup():
-    state = forms.compound_from_post(_post_of("SEGMENT(a) EXCEPT SEGMENT(b)"))
-    forms.apply_compound_action(state, "op_group:c-1")
-    data = forms.compound_to_post(state)
-    data.update({"c-1-1-name": ["c"], "c-1-1-join": ["UNION"]})
-    state = forms.compound_from_post(data)
-    assert unparse(forms.node_from_compound(state)) == "SEGMENT(a) EXCEPT (SEGMENT(b) UNION SEGMENT(c))"
-    forms.apply_compound_action(state, "op_ungroup:c-1")
-    assert unparse(forms.node_from_compound(state)) == "SEGMENT(a) EXCEPT SEGMENT(b) UNION SEGMENT(c)"
-
-
-def test_behavioral_actions_are_routed_to_their_inline_block():
-    state = forms.compound_from_post(_post_of(f"SEGMENT(a) UNION (SEGMENT(b) EXCEPT {BLOCK})"))
-    forms.apply_compound_action(state, "delete:c-1-1-r-1")
-    forms.apply_compound_action(state, "toggle_filters:c-1-1-")
-    block = state.operands[1].operands[1].state
-    assert block.root.items[0].field == "City" and len(block.root.items) == 1 and not block.filters_open
-    node = forms.node_from_compound(state)
-    assert isinstance(node, SetOp) and isinstance(node.left, SegmentRef)
-    assert ".FILTER(City == 'Paris')" in unparse(node)
-
-
-def test_moving_a_block_moves_its_rows_names():
-    state = forms.compound_from_post(_post_of(f"{BLOCK} UNION SEGMENT(a)"))
-    forms.apply_compound_action(state, "op_down:c-0")
-    post = forms.compound_to_post(state)
-    assert "c-1-r-0-field" in post and not any(key.startswith("c-0-r") for key in post)
-    assert unparse(forms.node_from_compound(forms.compound_from_post(post))) == f"SEGMENT(a) UNION {BLOCK}"
-
-
-def test_paths_of_inline_blocks_are_valid_lookup_paths():
-    assert forms.valid_path("c-1-0-r-2") and forms.valid_path("r-0") and not forms.valid_path("c-r-0")
-    assert not forms.valid_path('c-1-r-0"><script>')
 
 
 # --- the views -----------------------------------------------------------------------------------------------

@@ -1,10 +1,10 @@
 """The designer's pages and fragments: each htmx action and its plain-post fallback."""
 
-import time
 
 import pytest
 from django.urls import reverse
 
+from designer.management.designer_benchmark import benchmark_round_trip
 from segments.models import EvaluationRun, Membership, Segment
 from segments.services import segment_create, segment_go_live
 
@@ -378,18 +378,16 @@ def test_history_shows_a_chart_and_the_runs(signed_in, clicked, eager):
     assert "<svg" in html and "<polyline" in html and "Succeeded" in html and "+2" in html
 
 
-# --- speed -------------------------------------------------------------------------------------------
+# --- cost (the time is measured by `manage.py benchmark --sections designer`) ---------------------------
 
-def test_the_sync_round_trip_is_fast(signed_in, demo, django_assert_max_num_queries):
+def test_the_sync_round_trip_stays_within_its_queries(signed_in, demo, django_assert_max_num_queries):
     text = (f"{CLICKED}.FILTER(CustomerJourneyId == '{SPRING}' && (City == 'Paris' || NOT(State == 'X')))"
             ".HAVING(COUNT() >= 3, UTCDAYS(45))")
     signed_in.post(page(), form_data(action="text", query_text=text), **HX)  # warm up
-    started = time.perf_counter()
     with django_assert_max_num_queries(8):  # per request: session, user, role groups, record names
         signed_in.post(page(), form_data(action="text", query_text=text), **HX)
         signed_in.post(page(), form_data(count_n="2", **{"r-0-kind": "clause", "r-0-field": "CustomerJourneyId",
                                                           "r-0-value": SPRING}), **HX)
-    assert (time.perf_counter() - started) / 2 < 0.25  # typically ~10 ms each; generous for slow CI machines
 
 
 # --- explain a contact ---------------------------------------------------------------------------------
@@ -452,8 +450,7 @@ def test_on_postgresql_big_tables_show_the_planner_estimate(signed_in, demo, mon
 
 
 def test_the_benchmark_measures_three_labelled_steps(demo):
-    from designer.forms import benchmark_round_trip
     results = benchmark_round_trip(repeat=2)
     assert [label for label, _ in results] == ["form post -> AST -> text", "text -> AST -> form",
                                                "designer action (htmx POST, rendered)"]
-    assert all(0 < seconds < 1 for _, seconds in results)
+    assert all(isinstance(seconds, float) for _, seconds in results)

@@ -25,6 +25,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from designer.management.designer_benchmark import benchmark_round_trip
 from interactions import maintenance
 from interactions.catalog import INTERACTION_TYPES, interaction_type
 from interactions.ingest import ingest
@@ -374,11 +375,6 @@ class Command(BaseCommand):
     # -- designer -----------------------------------------------------------------------------------------
 
     def section_designer(self, **_):
-        try:
-            from designer.forms import benchmark_round_trip
-        except ImportError:
-            self.stdout.write("== designer: no form round trip to measure yet\n")
-            return
         self.stdout.write("== designer: form <-> text sync round trip on the server")
         for label, seconds in benchmark_round_trip(repeat=max(self.repeat, 20)):
             self.stdout.write(f"  {label:<40} {seconds * 1000:8.2f} ms")

@@ -1,4 +1,4 @@
-"""What the designer's templates need beside the state: row widgets and record names, the history chart."""
+"""What the designer's templates need beside the state: row widgets, operator menus and record names."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from interactions.catalog import FieldKind, parse_guid
 from interactions.models import RECORD_MODELS
 from segments.selectors import search_records
 
-from .forms import IN, OPERATOR_LABELS, VALUELESS, ClauseRow, DesignerState, walk
+from .rows import ClauseRow, DesignerState, walk
+from .vocabulary import IN, OPERATOR_LABELS, VALUELESS
 
 
 def decorate(state: DesignerState) -> None:
@@ -44,29 +45,3 @@ def decorate(state: DesignerState) -> None:
     numeric = [f for f in itype.all_fields if f.kind.is_numeric]
     state.numeric_fields = numeric
     state.fields = itype.all_fields
-
-
-def history_chart(runs, width: int = 640, height: int = 160, pad: int = 28) -> dict | None:
-    """An inline SVG line chart of membership size over time, from succeeded runs (oldest first)."""
-    points = [(r.evaluated_at, r.members) for r in runs if r.members is not None]
-    if not points:
-        return None
-    t0, t1 = points[0][0].timestamp(), points[-1][0].timestamp()
-    top = max(m for _, m in points) or 1
-    span = (t1 - t0) or 1
-    inner_w, inner_h = width - 2 * pad, height - 2 * pad
-
-    def xy(at, members):
-        x = pad + (inner_w * (at.timestamp() - t0) / span if t1 > t0 else inner_w / 2)
-        y = pad + inner_h - inner_h * members / top
-        return round(x, 1), round(y, 1)
-
-    coords = [xy(at, m) for at, m in points]
-    return {
-        "width": width, "height": height, "pad": pad, "bottom": height - pad, "right": width - pad,
-        "polyline": " ".join(f"{x},{y}" for x, y in coords),
-        "dots": [{"x": x, "y": y, "at": at, "members": m} for (x, y), (at, m) in zip(coords, points, strict=True)],
-        "top": top, "first": points[0][0], "last": points[-1][0],
-    }
-
-

@@ -1,62 +1,24 @@
-"""The form <-> AST conversion of designer/forms.py: round trips, the filter row, restrictions, edits."""
+"""The behavioral form <-> AST mapping of designer/editor: the filter row, restrictions, edits, menus.
+
+The round trip through the rendered page is proven in tests/designer/test_round_trip.py."""
 
 from decimal import Decimal
 
 import pytest
 from django.http import QueryDict
 
-from designer import forms
-from segments.query import Behavioral, Clause, Group, Having, Window, parse, unparse
-
-try:
-    from tests.query.test_canonical import CANONICAL
-except ImportError:  # pragma: no cover - the language tests are written in parallel
-    CANONICAL = []
+from designer.editor.actions import Action
+from designer.editor.behavioral import node_from_state, state_from_node, state_from_post
+from designer.editor.edits import apply_action
+from designer.editor.filters import FiltersForm
+from designer.editor.vocabulary import IN, OPERATOR_LABELS
+from interactions.catalog import OPERATORS, FieldKind
+from segments.query import Clause, Group, Having, Window, parse, unparse
 
 J = "5acc43d5-356e-e811-a960-000d3a1cae35"
 K = "6bdd54e6-467f-f922-b071-111e4b2dbf46"
 CLICKED = "INTERACTION(EmailClicked, EmailClicked_ContactLink)"
 ONE = ".HAVING(COUNT() >= 1)"
-
-OWN = [
-    f"{CLICKED}.FILTER(CustomerJourneyId == '{J}').HAVING(COUNT() >= 3, UTCDAYS(45))",
-    f"{CLICKED}{ONE}",
-    f"{CLICKED}.HAVING(COUNT() == 0, UTCDAYS(90))",
-    f"{CLICKED}.HAVING(COUNT() == 4, UTCMONTHS(2))",
-    f"{CLICKED}.HAVING(COUNT() <= 2, UTCYEARS(1))",
-    f"{CLICKED}.HAVING(COUNT() < 3)",
-    f"{CLICKED}.HAVING(COUNT() != 2)",
-    f"{CLICKED}.FILTER(City == 'Paris' && OriginalUrl CONTAINS 'pricing'){ONE}",
-    f"{CLICKED}.FILTER(City == 'Paris' || City != 'Rome'){ONE}",
-    f"{CLICKED}.FILTER(City STARTSWITH 'Par' && City ENDSWITH 'is'){ONE}",
-    f"{CLICKED}.FILTER((City == 'Paris' && State == 'X') || City == 'Rome'){ONE}",
-    f"{CLICKED}.FILTER(City == 'Paris' && (State == 'X' || (LinkId != '{K}' && ISNULL(State)))){ONE}",
-    f"{CLICKED}.FILTER((City == 'Paris' || City == 'Rome' || City == 'Oslo')){ONE}",
-    f"{CLICKED}.FILTER((CustomerJourneyId == '{J}' || CustomerJourneyId == '{K}')){ONE}",
-    f"{CLICKED}.FILTER(NOT(City == 'Paris')){ONE}",
-    f"{CLICKED}.FILTER(NOT((City == 'Paris' || City == 'Rome'))){ONE}",
-    f"{CLICKED}.FILTER(State == 'X' && NOT(City == 'Paris' && ISNULL(State))){ONE}",
-    f"{CLICKED}.FILTER(((City == 'Paris'))){ONE}",
-    f"{CLICKED}.FILTER(ISNULL(City) || ISNOTNULL(LinkId)){ONE}",
-    f"{CLICKED}.FILTER(City == 'O''Hare' && City == ''){ONE}",
-    f"{CLICKED}.FILTER(Timestamp >= '2026-01-01T00:00:00Z' && Timestamp < '2026-02-01'){ONE}",
-    "INTERACTION(SurveyResponse, SurveyResponse_ContactLink).FILTER(Score >= 7.5).HAVING(AVG(Score) > 8, UTCDAYS(30))",
-    "INTERACTION(SurveyResponse, SurveyResponse_ContactLink).FILTER((Score == 1 || Score == 2.5)).HAVING(COUNT() >= 1)",
-    "INTERACTION(SurveyResponse, SurveyResponse_ContactLink).HAVING(SUM(Score) <= -0.25)",
-    "INTERACTION(SurveyResponse, SurveyResponse_ContactLink).FILTER(Score != -3).HAVING(MIN(Score) < 2)",
-    "INTERACTION(LeadScoreBoost, LeadScoreBoost_ContactLink).FILTER(BoostValue > 10).HAVING(MAX(BoostValue) >= 100)",
-    "INTERACTION(LeadScoreBoost, LeadScoreBoost_ContactLink).HAVING(SUM(BoostValue) == 50, UTCMONTHS(3))",
-    f"INTERACTION(FormSubmitted, FormSubmitted_ContactLink).FILTER(FormId == '{J}' && PageId != '{K}')"
-    ".HAVING(COUNT() >= 2)",
-]
-
-
-def behavioral_texts():
-    texts = list(OWN)
-    for text in CANONICAL:
-        if isinstance(parse(text), Behavioral) and text not in texts:
-            texts.append(text)
-    return texts
 
 
 def querydict(data: dict[str, list[str]]) -> QueryDict:
@@ -66,24 +28,15 @@ def querydict(data: dict[str, list[str]]) -> QueryDict:
     return result
 
 
-@pytest.mark.parametrize("text", behavioral_texts())
-def test_form_of_a_query_posts_back_to_the_same_query(text):
-    node = parse(text)
-    posted = querydict(forms.state_to_post(forms.state_from_node(node)))
-    state = forms.state_from_post(posted)
-    assert forms.node_from_state(state) == node
-    assert unparse(forms.node_from_state(state)) == text
-
-
-def test_the_round_trip_covers_the_language_tests_behavioral_examples():
-    assert len(behavioral_texts()) >= 28
+def act(state, text):
+    apply_action(state, Action.parse(text))
 
 
 def state(**fields):
     data = {"type": "EmailClicked", "prev_type": "EmailClicked", "agg": "COUNT", "count_op": "atleast",
             "count_n": "1", "window": "all", "window_n": "30", "window_unit": "DAYS", "r-op": "AND"}
     data.update(fields)
-    return forms.state_from_post(data)
+    return state_from_post(data)
 
 
 @pytest.mark.parametrize(("choice", "n", "op", "value"), [
@@ -96,46 +49,46 @@ def state(**fields):
     ("notexactly", "1", "!=", 1),
 ])
 def test_the_count_choices_map_to_having(choice, n, op, value):
-    node = forms.node_from_state(state(count_op=choice, count_n=n))
+    node = node_from_state(state(count_op=choice, count_n=n))
     assert (node.having.aggregate, node.having.op, node.having.value) == ("COUNT", op, value)
 
 
 def test_at_least_3_in_the_last_45_days():
-    node = forms.node_from_state(state(count_n="3", window="in_last", window_n="45", window_unit="DAYS"))
+    node = node_from_state(state(count_n="3", window="in_last", window_n="45", window_unit="DAYS"))
     assert node.having == Having("COUNT", None, ">=", 3, Window("DAYS", 45))
 
 
 def test_aggregates_of_numeric_fields():
-    node = forms.node_from_state(state(type="SurveyResponse", prev_type="SurveyResponse", agg="AVG",
+    node = node_from_state(state(type="SurveyResponse", prev_type="SurveyResponse", agg="AVG",
                                        agg_field="Score", count_op="morethan", count_n="7.5"))
     assert node.having == Having("AVG", "Score", ">", Decimal("7.5"), None)
     bad = state(type="SurveyResponse", prev_type="SurveyResponse", agg="SUM", agg_field="")
-    assert forms.node_from_state(bad) is None
+    assert node_from_state(bad) is None
     assert "numeric field" in bad.having_errors["agg_field"]
 
 
 def test_filters_open_by_themselves_unless_at_least_one_lifetime():
-    assert not forms.state_from_node(parse(f"{CLICKED}{ONE}")).filters_open
-    assert forms.state_from_node(parse(f"{CLICKED}.HAVING(COUNT() >= 1, UTCDAYS(5))")).filters_open
-    assert forms.state_from_node(parse(f"{CLICKED}.HAVING(COUNT() >= 2)")).filters_open
+    assert not state_from_node(parse(f"{CLICKED}{ONE}")).filters_open
+    assert state_from_node(parse(f"{CLICKED}.HAVING(COUNT() >= 1, UTCDAYS(5))")).filters_open
+    assert state_from_node(parse(f"{CLICKED}.HAVING(COUNT() >= 2)")).filters_open
 
 
 def test_bad_numbers_are_field_errors():
     s = state(count_n="lots")
-    assert forms.node_from_state(s) is None and s.having_errors == {"count_n": "enter a number"}
+    assert node_from_state(s) is None and s.having_errors == {"count_n": "enter a number"}
     s = state(window="in_last", window_n="0")
-    assert forms.node_from_state(s) is None and "window" in s.having_errors["window_n"]
+    assert node_from_state(s) is None and "window" in s.having_errors["window_n"]
 
 
 def test_a_non_guid_in_an_id_field_gets_the_validators_message():
     s = state(**{"r-0-kind": "clause", "r-0-field": "CustomerJourneyId", "r-0-op": "==", "r-0-value": "spring"})
-    assert forms.node_from_state(s) is None
+    assert node_from_state(s) is None
     assert s.root.items[0].errors == ["'spring' is not a GUID"]
 
 
 def test_a_bad_timestamp_gets_the_validators_message():
     s = state(**{"r-0-kind": "clause", "r-0-field": "Timestamp", "r-0-op": ">=", "r-0-value": "yesterday"})
-    assert forms.node_from_state(s) is None
+    assert node_from_state(s) is None
     assert "ISO 8601" in s.root.items[0].errors[0]
 
 
@@ -148,7 +101,7 @@ def test_a_bad_timestamp_gets_the_validators_message():
 ])
 def test_a_pasted_record_address_becomes_its_guid(address):
     s = state(**{"r-0-kind": "clause", "r-0-field": "CustomerJourneyId", "r-0-op": "==", "r-0-value": address})
-    node = forms.node_from_state(s)
+    node = node_from_state(s)
     assert node.filter == Group("AND", (Clause("CustomerJourneyId", "==", (J,)),))
     assert s.root.items[0].values == [J]
 
@@ -156,17 +109,17 @@ def test_a_pasted_record_address_becomes_its_guid(address):
 def test_unfinished_rows_stay_in_the_form_but_not_in_the_query():
     s = state(**{"r-0-kind": "clause", "r-0-field": "", "r-1-kind": "group", "r-1-op": "OR",
                  "r-1-0-kind": "clause", "r-1-0-field": ""})
-    assert forms.node_from_state(s) == parse(f"{CLICKED}{ONE}")
+    assert node_from_state(s) == parse(f"{CLICKED}{ONE}")
     assert len(s.root.items) == 2
 
 
 def test_is_one_of_keeps_its_values_and_takes_a_new_one_when_typed():
     data = querydict({"type": ["EmailClicked"], "r-op": ["AND"], "r-0-kind": ["clause"], "r-0-field": ["City"],
                       "r-0-op": ["IN"], "r-0-value": ["Paris", ""], "r-0-newvalue": [""]})
-    node = forms.node_from_state(forms.state_from_post(data))
+    node = node_from_state(state_from_post(data))
     assert node.filter.items == (Clause("City", "==", ("Paris", "")),)
     data.setlist("r-0-newvalue", ["Rome"])
-    node = forms.node_from_state(forms.state_from_post(data))
+    node = node_from_state(state_from_post(data))
     assert node.filter.items == (Clause("City", "==", ("Paris", "", "Rome")),)
 
 
@@ -175,81 +128,104 @@ def test_changing_the_type_keeps_shared_fields_and_says_which_were_dropped():
         "r-0-kind": "clause", "r-0-field": "City", "r-0-op": "==", "r-0-value": "Paris",
         "r-1-kind": "clause", "r-1-field": "OriginalUrl", "r-1-op": "CONTAINS", "r-1-value": "pricing",
         "r-2-kind": "group", "r-2-op": "OR", "r-2-0-kind": "clause", "r-2-0-field": "LinkId", "r-2-0-op": "ISNULL"})
-    node = forms.node_from_state(s)
+    node = node_from_state(s)
     assert unparse(node) == f"INTERACTION(EmailOpened, EmailOpened_ContactLink).FILTER(City == 'Paris'){ONE}"
     assert s.notices == ["Email opened has no OriginalUrl, LinkId: those restrictions were dropped."]
 
 
 def test_changing_the_type_drops_an_aggregate_over_a_missing_field():
     s = state(type="SurveyResponse", prev_type="LeadScoreBoost", agg="SUM", agg_field="BoostValue")
-    assert forms.node_from_state(s).having.aggregate == "COUNT"
+    assert node_from_state(s).having.aggregate == "COUNT"
     assert "sum of BoostValue" in s.notices[0]
 
 
 def tree(text):
-    return forms.state_from_node(parse(text))
+    return state_from_node(parse(text))
 
 
 def test_add_clause_and_add_group():
     s = tree(f"{CLICKED}.FILTER(City == 'Paris'){ONE}")
-    forms.apply_action(s, "add_group:r")
-    forms.apply_action(s, "add_clause:r-1")
+    act(s, "add_group:r")
+    act(s, "add_clause:r-1")
     assert [type(i).__name__ for i in s.root.items] == ["ClauseRow", "GroupRow"]
     assert [i.path for i in s.root.items[1].items] == ["r-1-0", "r-1-1"]
 
 
 def test_delete_and_ungroup():
     s = tree(f"{CLICKED}.FILTER(City == 'Paris' && (State == 'X' || State == 'Y' && City == 'Z')){ONE}")
-    forms.apply_action(s, "ungroup:r-1")
-    assert unparse(forms.node_from_state(s)) == (
+    act(s, "ungroup:r-1")
+    assert unparse(node_from_state(s)) == (
         f"{CLICKED}.FILTER(City == 'Paris' && State == 'X' && (State == 'Y' && City == 'Z')){ONE}")
-    forms.apply_action(s, "delete:r-0")
-    assert unparse(forms.node_from_state(s)).startswith(f"{CLICKED}.FILTER(State == 'X' && (")
+    act(s, "delete:r-0")
+    assert unparse(node_from_state(s)).startswith(f"{CLICKED}.FILTER(State == 'X' && (")
 
 
 def test_group_selected_makes_a_group_of_the_selected_siblings():
     s = state(**{f"r-{i}-kind": "clause" for i in range(3)},
               **{f"r-{i}-field": "City" for i in range(3)},
               **{"r-0-value": "A", "r-1-value": "B", "r-2-value": "C", "r-1-sel": "1", "r-2-sel": "1"})
-    forms.apply_action(s, "group")
-    assert unparse(forms.node_from_state(s)) == f"{CLICKED}.FILTER(City == 'A' && (City == 'B' || City == 'C')){ONE}"
+    act(s, "group")
+    assert unparse(node_from_state(s)) == f"{CLICKED}.FILTER(City == 'A' && (City == 'B' || City == 'C')){ONE}"
 
 
 def test_group_with_nothing_selected_says_so():
     s = tree(f"{CLICKED}.FILTER(City == 'Paris'){ONE}")
-    forms.apply_action(s, "group")
+    act(s, "group")
     assert "Select the rows" in s.notices[0]
 
 
 def test_not_on_a_group():
     s = state(**{"r-0-kind": "group", "r-0-not": "1", "r-0-op": "OR", "r-0-0-kind": "clause", "r-0-0-field": "City",
                  "r-0-0-value": "Paris", "r-0-1-kind": "clause", "r-0-1-field": "City", "r-0-1-value": "Rome"})
-    assert unparse(forms.node_from_state(s)) == f"{CLICKED}.FILTER(NOT(City == 'Paris' || City == 'Rome')){ONE}"
+    assert unparse(node_from_state(s)) == f"{CLICKED}.FILTER(NOT(City == 'Paris' || City == 'Rome')){ONE}"
 
 
 def test_add_value_remove_value_and_pick():
     s = tree(f"{CLICKED}.FILTER(CustomerJourneyId == '{J}'){ONE}")
-    forms.apply_action(s, "add_value:r-0")
-    assert s.root.items[0].op == forms.IN and s.root.items[0].values == [J]
-    forms.apply_action(s, f"pick:r-0:{K}")
-    assert forms.node_from_state(s).filter.items[0] == Clause("CustomerJourneyId", "==", (J, K))
-    forms.apply_action(s, "remove_value:r-0:0")
-    assert forms.node_from_state(s).filter.items[0] == Clause("CustomerJourneyId", "==", (K,))
+    act(s, "add_value:r-0")
+    assert s.root.items[0].op == IN and s.root.items[0].values == [J]
+    act(s, f"pick:r-0:{K}")
+    assert node_from_state(s).filter.items[0] == Clause("CustomerJourneyId", "==", (J, K))
+    act(s, "remove_value:r-0:0")
+    assert node_from_state(s).filter.items[0] == Clause("CustomerJourneyId", "==", (K,))
 
 
 def test_bad_paths_and_actions_are_ignored():
     s = tree(f"{CLICKED}.FILTER(City == 'Paris'){ONE}")
     for action in ("delete:r-9", "delete:x", "ungroup:r-0", "add_clause:r-0", "remove_value:r-0:x", "bogus",
                    "delete:r"):
-        forms.apply_action(s, action)
-    assert unparse(forms.node_from_state(s)) == f"{CLICKED}.FILTER(City == 'Paris'){ONE}"
+        act(s, action)
+    assert unparse(node_from_state(s)) == f"{CLICKED}.FILTER(City == 'Paris'){ONE}"
 
 
 def test_operators_fit_the_field_kind():
-    from interactions.catalog import FieldKind
-    assert [label for _, label in forms.OPERATOR_LABELS[FieldKind.STRING]] == [
+    assert [label for _, label in OPERATOR_LABELS[FieldKind.STRING]] == [
         "equals", "does not equal", "is one of", "contains", "begins with", "ends with", "contains data",
         "does not contain data"]
-    assert [op for op, _ in forms.OPERATOR_LABELS[FieldKind.NUMBER]][:6] == ["==", "!=", ">", ">=", "<", "<="]
-    guid_labels = [label for _, label in forms.OPERATOR_LABELS[FieldKind.GUID]]
+    assert [op for op, _ in OPERATOR_LABELS[FieldKind.NUMBER]][:6] == ["==", "!=", ">", ">=", "<", "<="]
+    guid_labels = [label for _, label in OPERATOR_LABELS[FieldKind.GUID]]
     assert guid_labels[:3] == ["equals", "does not equal", "is one of"]
+
+
+def test_the_menus_offer_exactly_the_languages_operators():
+    for kind in FieldKind:
+        assert {op for op, _ in OPERATOR_LABELS[kind]} == {*OPERATORS[kind], IN}
+
+
+@pytest.mark.parametrize(("posted", "expected"), [
+    ({}, {"aggregate": "COUNT", "count_op": "atleast", "count_n": "1", "window_n": "30", "window_unit": "DAYS"}),
+    ({"agg": "MEDIAN", "count_op": "lots", "window_unit": "WEEKS", "window_n": " "},
+     {"aggregate": "COUNT", "count_op": "atleast", "window_n": "30", "window_unit": "DAYS"}),
+    ({"count_n": " 7 ", "window": "in_last", "filters_open": "1"}, {"count_n": "7", "windowed": True,
+                                                                    "filters_open": True}),
+    ({"count_n": ""}, {"count_n": ""}),  # given but empty: an error where the query is made, not the default
+])
+def test_the_filter_row_reads_leniently(posted, expected):
+    values = FiltersForm.read(lambda name, default="": posted.get(name, default)).values()
+    assert {name: values[name] for name in expected} == expected
+
+
+def test_an_inline_blocks_filter_row_has_its_prefix():
+    s = state_from_post({"c-1-type": "EmailClicked", "c-1-count_n": "4", "c-1-window": "in_last",
+                         "c-1-window_unit": "YEARS", "count_n": "9"}, prefix="c-1-")
+    assert (s.count_n, s.windowed, s.window_unit) == ("4", True, "YEARS")

@@ -1,0 +1,1 @@
+"""The designer's form <-> query AST mapping: vocabulary, rows, the behavioral and compound forms, actions."""

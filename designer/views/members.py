@@ -1,0 +1,80 @@
+"""A segment's members (the page and the CSV download) and its evaluation history."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from segments.models import EvaluationRun, Segment
+from segments.roles import viewer_required
+from segments.selectors import csv_lines, members_of
+
+POLLING = (Segment.Status.QUEUED, Segment.Status.RUNNING)
+
+
+@viewer_required
+def segment_members(request, pk):
+    segment = get_object_or_404(Segment, pk=pk)
+    text = request.GET.get("q", "").strip()
+    members = members_of(segments=[segment], search=text).select_related("contact")
+    page = Paginator(members, 50).get_page(request.GET.get("page"))
+    context = {"segment": segment, "page": page, "q": text, "tab": "members",
+               "query_string": urlencode({"q": text}) if text else "",
+               "polling": segment.status in POLLING}
+    if request.htmx and request.htmx.target == "members-table":
+        return render(request, "designer/members.html#members-table", context)
+    return render(request, "designer/members.html", context)
+
+
+@viewer_required
+def segment_members_csv(request, pk):
+    segment = get_object_or_404(Segment, pk=pk)
+    rows = (members_of(segments=[segment])
+            .values_list("contact__contact_id", "contact__full_name", "contact__email", "since"))
+    lines = csv_lines(["ContactId", "FullName", "Email", "MemberSince"],
+                      ((contact_id, full_name, email, since.isoformat())
+                       for contact_id, full_name, email, since in rows.iterator(chunk_size=2000)))
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    filename = "".join(c if c.isalnum() or c in "-_" else "-" for c in segment.name) or "segment"
+    response["Content-Disposition"] = f'attachment; filename="{filename}-members.csv"'
+    return response
+
+
+@viewer_required
+def segment_history(request, pk):
+    segment = get_object_or_404(Segment, pk=pk)
+    runs = list(EvaluationRun.objects.filter(segment=segment).order_by("-started")[:100])
+    succeeded = list(EvaluationRun.objects.filter(segment=segment, status=EvaluationRun.Status.SUCCEEDED)
+                     .order_by("-evaluated_at")[:200])[::-1]
+    return render(request, "designer/history.html", {
+        "segment": segment, "runs": runs, "chart": history_chart(succeeded), "tab": "history",
+        "polling": segment.status in POLLING})
+
+
+def history_chart(runs, width: int = 640, height: int = 160, pad: int = 28) -> dict | None:
+    """An inline SVG line chart of membership size over time, from succeeded runs (oldest first)."""
+    points = [(r.evaluated_at, r.members) for r in runs if r.members is not None]
+    if not points:
+        return None
+    t0, t1 = points[0][0].timestamp(), points[-1][0].timestamp()
+    top = max(m for _, m in points) or 1
+    span = (t1 - t0) or 1
+    inner_w, inner_h = width - 2 * pad, height - 2 * pad
+
+    def xy(at, members):
+        x = pad + (inner_w * (at.timestamp() - t0) / span if t1 > t0 else inner_w / 2)
+        y = pad + inner_h - inner_h * members / top
+        return round(x, 1), round(y, 1)
+
+    coords = [xy(at, m) for at, m in points]
+    return {
+        "width": width, "height": height, "pad": pad, "bottom": height - pad, "right": width - pad,
+        "polyline": " ".join(f"{x},{y}" for x, y in coords),
+        "dots": [{"x": x, "y": y, "at": at, "members": m} for (x, y), (at, m) in zip(coords, points, strict=True)],
+        "top": top, "first": points[0][0], "last": points[-1][0],
+    }
+
+
