@@ -30,4 +30,4 @@ test: lint
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 	DATABASE_URL=sqlite:///$(CURDIR)/test-embedded.sqlite3 SEGMENT_DESIGNER_REQUIRE_SERVICES=0 \
 		$(PY) -m pytest -n 2 -q -p no:cacheprovider tests/segments tests/interactions tests/designer/test_views.py \
-			tests/designer/test_round_trip.py tests/designer/api
+			tests/designer/test_round_trip.py tests/designer/api tests/designer/console

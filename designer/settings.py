@@ -26,7 +26,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "django-insecure-segment-designer-loca
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "designer.console.apps.ConsoleConfig",  # the admin, with our site as the default one
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from dataclasses import field as dc_field
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.db import connection
@@ -93,13 +93,15 @@ class Explanation:
 
 
 def _read(kind: FieldKind, value):
-    """A column's value as Python sees it on PostgreSQL (SQLite returns GUIDs, instants and booleans as is)."""
+    """A column's value as PostgreSQL returns it (SQLite returns GUIDs, instants and booleans as it stores them)."""
     if value is None:
         return None
     if kind is FieldKind.GUID and isinstance(value, str):
         return parse_guid(value)
     if kind is FieldKind.DATETIME and isinstance(value, str):
         return parse_instant(value)
+    if kind is FieldKind.DATETIME and value.tzinfo is None:  # SQLite stores UTC without the zone
+        return value.replace(tzinfo=UTC)
     if kind is FieldKind.BOOLEAN:
         return bool(value)
     return value

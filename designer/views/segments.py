@@ -6,13 +6,12 @@ from django.contrib import messages
 from django.db.models import Q
 from django.shortcuts import redirect, render
 
+from interactions.counts import table_counts
 from interactions.models import INTERACTION_MODELS, RECORD_MODELS, Contact
 from segments.models import Segment
 from segments.query import QueryError
 from segments.roles import marketer_required, viewer_required
 from segments.services import SegmentError, segment_create
-
-from ..counts import table_counts
 
 # --- segment list and import ------------------------------------------------------------------------------
 

@@ -432,7 +432,7 @@ def test_on_postgresql_big_tables_show_the_planner_estimate(signed_in, demo, mon
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from designer import counts
+    from interactions import counts
     from interactions.models import INTERACTION_MODELS, Contact
     big = [Contact, *INTERACTION_MODELS.values()]
     with connection.cursor() as cursor:

@@ -1,6 +1,6 @@
-"""The admin console's contacts, records, interactions and API tokens (see segments/admin.py for who may use it).
+"""The admin console's contacts, records, interactions and API tokens (see site.py for who may use it).
 
-Interaction tables hold millions of rows: lists never count a whole table (designer.counts), filter ID fields
+Interaction tables hold millions of rows: lists never count a whole table (interactions.counts), filter ID fields
 by the referenced records' names (from the small record tables, not a DISTINCT over the interactions), search
 by GUID on indexed columns only, and load contacts in the same query. Browsing by date is a Timestamp filter
 (today, past 7 days, this month, this year) that asks the database nothing to draw itself: Django's
@@ -14,11 +14,11 @@ from django.db.models import CharField, Value
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from designer.admin_tools import AdministratorsOnly, GuidSearch, as_guid
-from designer.counts import LargeTablePaginator
+from interactions.catalog import FieldKind
+from interactions.models import INTERACTION_MODELS, RECORD_MODELS, ApiToken, Contact
 
-from .catalog import FieldKind
-from .models import INTERACTION_MODELS, RECORD_MODELS, ApiToken, Contact
+from .paginator import LargeTablePaginator
+from .permissions import AdministratorsOnly, GuidSearch, as_guid
 
 RECENT = 10
 RECORD_CHOICES = 50  # a record filter offers the first records by name; any other works by its ?column=<guid>

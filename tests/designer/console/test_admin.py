@@ -7,13 +7,12 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from interactions.admin import recent_interactions
+from designer.console.store import recent_interactions
 from interactions.models import INTERACTION_MODELS, RECORD_MODELS, ApiToken
 from segments.models import EvaluationRun, Membership, MembershipChange, Segment
 from segments.roles import ADMINISTRATORS, MARKETERS, VIEWERS
 from segments.services import segment_create, segment_go_live
-
-from .helpers import T0, contact, days, interact
+from tests.segments.helpers import T0, contact, days, interact
 
 pytestmark = pytest.mark.django_db
 CLICKED = "INTERACTION(EmailClicked, EmailClicked_ContactLink)"

@@ -1,4 +1,4 @@
-"""The admin console, for Administrators (staff in the Administrators group) and superusers only.
+"""The admin console's segments, for Administrators (staff in the Administrators group) and superusers only.
 
 Segments change only through segments/services.py (the designer's own services): the admin shows the query
 read-only with a link to the designer, and its actions (evaluate now, go live, stop, export members, delete)
@@ -12,12 +12,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from designer.admin_tools import AdministratorsOnly, GuidSearch, ReadOnly, has_admin_permission
-from designer.counts import LargeTablePaginator
-
-from .models import EvaluationRun, Membership, MembershipChange, Segment
-from .selectors import csv_lines, members_of
-from .services import (
+from segments.models import EvaluationRun, Membership, MembershipChange, Segment
+from segments.selectors import csv_lines, members_of
+from segments.services import (
     SegmentError,
     dependants,
     segment_delete,
@@ -27,11 +24,8 @@ from .services import (
     segment_update,
 )
 
-admin.site.has_permission = has_admin_permission
-admin.site.site_header = "Segment Designer administration"
-admin.site.site_title = "Segment Designer admin"
-admin.site.index_title = "Segments, contacts and interactions"
-admin.site.site_url = "/"
+from .paginator import LargeTablePaginator
+from .permissions import AdministratorsOnly, GuidSearch, ReadOnly
 
 
 def members_csv(segments) -> StreamingHttpResponse:

@@ -7,12 +7,8 @@ import uuid
 
 from django.db.models import Q
 
+from interactions.catalog import parse_guid
 from segments.roles import can_administer
-
-
-def has_admin_permission(request) -> bool:
-    """The admin site: Administrators (staff in the Administrators group) and superusers."""
-    return bool(request.user.is_active and can_administer(request.user))
 
 
 class AdministratorsOnly:
@@ -48,10 +44,8 @@ class ReadOnly(AdministratorsOnly):
 
 
 def as_guid(text: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(text.strip().strip("{}"))
-    except (ValueError, AttributeError):
-        return None
+    """A typed GUID (surrounding space and braces allowed), or None."""
+    return parse_guid(text.strip()) if isinstance(text, str) else None
 
 
 class GuidSearch:

@@ -10,12 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.paginator import Paginator
 from django.db import connections, router
-from django.utils.functional import cached_property
 
 EXACT_BELOW = 50_000  # an estimate under this is replaced by an exact count (a few ms)
-FILTERED_CAP = 10_000  # a filtered admin list counts at most this many rows
 
 
 @dataclass(frozen=True)
@@ -67,19 +64,3 @@ def table_counts(models) -> tuple[dict, bool]:
         else:
             counts[model] = RowCount(model._default_manager.count())
     return counts, any(c.estimated for c in counts.values())
-
-
-class LargeTablePaginator(Paginator):
-    """The admin's paginator for big tables: an unfiltered list uses the table estimate, a filtered one counts
-    at most FILTERED_CAP rows (SELECT COUNT(*) FROM (... LIMIT n)), so no list page ever counts a whole table."""
-
-    @cached_property
-    def count(self) -> int:
-        queryset = self.object_list
-        query = getattr(queryset, "query", None)
-        if query is None:
-            return len(queryset)
-        if not query.where and not query.distinct:
-            found, _ = table_counts([queryset.model])  # an estimate, or the exact count of a small table
-            return found[queryset.model].value
-        return queryset.order_by()[:FILTERED_CAP].count()

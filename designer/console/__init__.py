@@ -1,0 +1,1 @@
+"""The admin console: its site, and the model admins of the store and the engine."""

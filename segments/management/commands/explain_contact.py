@@ -1,0 +1,56 @@
+"""python manage.py explain_contact QUERY_FILE|- CONTACT [--at ISO]: is the contact in or out, and why."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from interactions.catalog import parse_guid
+from interactions.models import Contact
+from segments.estimates import explain_contact
+from segments.management.querycli import parse_at, query_error, read_text
+from segments.query import QueryError
+from segments.services import query_for
+
+
+def _contact(text: str) -> Contact:
+    guid = parse_guid(text.strip())
+    found = (Contact.objects.filter(pk=guid) if guid is not None
+             else Contact.objects.filter(email__iexact=text.strip()))
+    contacts = list(found[:2])
+    if not contacts:
+        raise CommandError(f"CONTACT: no contact has the {'ContactId' if guid else 'email'} '{text}'", returncode=2)
+    if len(contacts) > 1:
+        raise CommandError(f"CONTACT: several contacts have the email '{text}': give a ContactId", returncode=2)
+    return contacts[0]
+
+
+class Command(BaseCommand):
+    help = ("Say whether a contact is in or out of a query (first line: 'in' or 'out'), then why: the aggregate "
+            "against its threshold and each interaction with pass/fail per restriction. The same reading as the "
+            "designer's Explain panel.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", metavar="QUERY_FILE|-")
+        parser.add_argument("contact", metavar="CONTACT", help="a ContactId or an email address")
+        parser.add_argument("--at", metavar="ISO-8601-UTC", help="the evaluation time, e.g. 2026-11-01T00:00:00Z")
+
+    def handle(self, *args, file, contact, at, **options):
+        moment = parse_at(at)
+        try:
+            node = query_for(read_text(file))
+        except QueryError as exc:
+            raise query_error(exc) from None
+        x = explain_contact(node=node, contact=_contact(contact), at=moment)
+        lines = ["in" if x.member else "out", f"contact: {x.contact} ({x.contact.pk})", f"as of: {x.at.isoformat()}"]
+        if not x.behavioral:
+            lines.append("a compound query: membership is decided by its operands")
+        else:
+            since = f" since {x.start.isoformat()}" if x.start else ""
+            lines.append(f"{x.total} {x.type.name} interaction(s){since}; {x.matching} pass the restrictions")
+            value = "no value" if x.value is None else x.value
+            shown = "COUNT()" if x.aggregate == "COUNT" else f"{x.aggregate}({x.field})"
+            lines.append(f"{shown} = {value}, needs {x.threshold}")
+            for item in x.rows:
+                verdict = "pass" if item["passes"] else "fail"
+                reasons = "; ".join(f"{text}: {'pass' if ok else 'fail'}" for text, ok in item["restrictions"])
+                lines.append(f"  {verdict}  {item['row']['timestamp'].isoformat()}"
+                             f"  {item['row']['interaction_id']}{'  ' + reasons if reasons else ''}")
+        self.stdout.write("\n".join(lines))
