@@ -76,7 +76,12 @@ def segment_create(*, name: str, query_text: str, description: str = "", owner=N
                                   **describe(node))
 
 
-def segment_update(*, segment: Segment, version: int, user=None, name: str | None = None,
+def segment_would_change(*, segment: Segment, query_text: str, name: str, description: str) -> bool:
+    """Whether saving these would change the segment: an unchanged save is not written (no new version)."""
+    return query_text != segment.query or name.strip() != segment.name or description != segment.description
+
+
+def segment_update(*, segment: Segment, version: int, name: str | None = None,
                    description: str | None = None, query_text: str | None = None) -> Segment:
     """Save an edit made to `version`; refused if someone saved a newer version meanwhile."""
     changes: dict = {}
@@ -113,7 +118,7 @@ def segment_update(*, segment: Segment, version: int, user=None, name: str | Non
     return segment
 
 
-def segment_go_live(*, segment: Segment, user=None) -> Segment:
+def segment_go_live(*, segment: Segment) -> Segment:
     if segment.is_live:
         return segment
     for name in segment.uses_segments:
@@ -127,7 +132,7 @@ def segment_go_live(*, segment: Segment, user=None) -> Segment:
     return segment
 
 
-def segment_stop(*, segment: Segment, user=None) -> Segment:
+def segment_stop(*, segment: Segment) -> Segment:
     users = dependants(segment, live_only=True)
     if users:
         raise SegmentInUse(f"'{segment.name}' cannot be stopped: live segment(s) {_names(users)} use it")
@@ -137,7 +142,7 @@ def segment_stop(*, segment: Segment, user=None) -> Segment:
     return segment
 
 
-def segment_delete(*, segment: Segment, user=None) -> None:
+def segment_delete(*, segment: Segment) -> None:
     users = dependants(segment)
     if users:
         raise SegmentInUse(f"'{segment.name}' cannot be deleted: {_names(users)} use it")
@@ -224,5 +229,5 @@ def _names(segments) -> str:
 __all__ = [
     "ConcurrentEdit", "QueryError", "SegmentError", "SegmentInUse", "dependants", "describe", "query_for",
     "segment_create", "segment_delete", "segment_duplicate", "segment_go_live", "segment_request_evaluation",
-    "segment_sources", "segment_stop", "segment_update",
+    "segment_sources", "segment_stop", "segment_update", "segment_would_change",
 ]

@@ -229,7 +229,7 @@ def _save(entry: _Entry, renames: dict[str, str], user) -> None:
     query = unparse(_rename_refs(entry.node, renames)) if renames and set(entry.uses) & set(renames) else entry.query
     if entry.action == "replace":
         segment = Segment.objects.get(name=entry.name)
-        segment_update(segment=segment, version=segment.version, user=user, description=entry.description,
+        segment_update(segment=segment, version=segment.version, description=entry.description,
                        query_text=query)
     else:
         segment_create(name=entry.target, query_text=query, description=entry.description, owner=user)

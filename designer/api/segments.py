@@ -57,7 +57,7 @@ def update_segment(request, payload: SegmentPatch, segment_id: int = SegmentId):
     require_editor(request)
     segment = _segment(segment_id)
     try:
-        services.segment_update(segment=segment, version=payload.version, user=request.user, name=payload.name,
+        services.segment_update(segment=segment, version=payload.version, name=payload.name,
                                 description=payload.description, query_text=payload.query)
     except services.ConcurrentEdit as exc:
         current = Segment.objects.filter(pk=segment.pk).values_list("version", flat=True).first()
@@ -73,7 +73,7 @@ def delete_segment(request, segment_id: int = SegmentId):
     require_editor(request)
     segment = _segment(segment_id)
     try:
-        services.segment_delete(segment=segment, user=request.user)
+        services.segment_delete(segment=segment)
     except services.SegmentInUse as exc:
         raise _in_use(segment, exc) from None
     return Status(204, None)
@@ -83,7 +83,7 @@ def delete_segment(request, segment_id: int = SegmentId):
 def go_live(request, segment_id: int = SegmentId):
     """A live segment is evaluated now and kept up to date."""
     require_editor(request)
-    services.segment_go_live(segment=_segment(segment_id), user=request.user)
+    services.segment_go_live(segment=_segment(segment_id))
     return _segment(segment_id)  # read again: queued (or, without a broker, evaluated already)
 
 
@@ -93,7 +93,7 @@ def stop(request, segment_id: int = SegmentId):
     require_editor(request)
     segment = _segment(segment_id)
     try:
-        return services.segment_stop(segment=segment, user=request.user)
+        return services.segment_stop(segment=segment)
     except services.SegmentInUse as exc:
         raise _in_use(segment, exc) from None
 

@@ -85,7 +85,7 @@ class SegmentAdmin(AdministratorsOnly, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         # Only the description is editable here; it is saved through the service (version check included).
         current = Segment.objects.get(pk=obj.pk)
-        segment_update(segment=current, version=current.version, user=request.user, description=obj.description)
+        segment_update(segment=current, version=current.version, description=obj.description)
 
     def delete_view(self, request, object_id, extra_context=None):
         segment = self.get_object(request, object_id)
@@ -97,7 +97,7 @@ class SegmentAdmin(AdministratorsOnly, admin.ModelAdmin):
         return super().delete_view(request, object_id, extra_context)
 
     def delete_model(self, request, obj):
-        segment_delete(segment=obj, user=request.user)
+        segment_delete(segment=obj)
 
     def _each(self, request, queryset, service, done: str):
         succeeded, failed = [], []
@@ -121,11 +121,11 @@ class SegmentAdmin(AdministratorsOnly, admin.ModelAdmin):
 
     @admin.action(description="Go live")
     def go_live(self, request, queryset):
-        self._each(request, queryset, lambda s: segment_go_live(segment=s, user=request.user), "Live")
+        self._each(request, queryset, lambda s: segment_go_live(segment=s), "Live")
 
     @admin.action(description="Stop")
     def stop(self, request, queryset):
-        self._each(request, queryset, lambda s: segment_stop(segment=s, user=request.user), "Stopped")
+        self._each(request, queryset, lambda s: segment_stop(segment=s), "Stopped")
 
     @admin.action(description="Export members as CSV")
     def export_members_csv(self, request, queryset):
@@ -133,7 +133,7 @@ class SegmentAdmin(AdministratorsOnly, admin.ModelAdmin):
 
     @admin.action(description="Delete (refused for segments in use)")
     def delete_segments(self, request, queryset):
-        self._each(request, queryset, lambda s: segment_delete(segment=s, user=request.user), "Deleted")
+        self._each(request, queryset, lambda s: segment_delete(segment=s), "Deleted")
 
 
 @admin.register(EvaluationRun)

@@ -32,6 +32,7 @@ from segments.services import (
     segment_request_evaluation,
     segment_stop,
     segment_update,
+    segment_would_change,
 )
 
 from ..editor.actions import Action
@@ -222,12 +223,6 @@ def _designer(request, segment):
     return response
 
 
-def segment_changed(segment, *, query_text: str, name: str, description: str) -> bool:
-    """Whether saving would change `segment`: an unchanged save is reported, not written (no new version).
-    A domain rule kept here until the segment services own it."""
-    return query_text != segment.query or name.strip() != segment.name or description != segment.description
-
-
 def _lifecycle(request, segment, editor: Editor, verb: str):
     data = request.POST
     name, description = data.get("name", ""), data.get("description", "")
@@ -242,20 +237,20 @@ def _lifecycle(request, segment, editor: Editor, verb: str):
             if segment is None:
                 segment = segment_create(name=name, query_text=text, description=description, owner=request.user)
                 messages.success(request, f"Created '{segment.name}'.")
-            elif segment_changed(segment, query_text=text, name=name, description=description):
-                segment = segment_update(segment=segment, version=_int(data.get("version")), user=request.user,
-                                         name=name, description=description, query_text=text)
+            elif segment_would_change(segment=segment, query_text=text, name=name, description=description):
+                segment = segment_update(segment=segment, version=_int(data.get("version")), name=name,
+                                         description=description, query_text=text)
                 messages.success(request, f"Saved '{segment.name}' (version {segment.version}).")
             elif verb == "save":
                 messages.info(request, "Nothing to save: no changes.")
             if verb == "golive":
-                segment = segment_go_live(segment=segment, user=request.user)
+                segment = segment_go_live(segment=segment)
                 messages.success(request, f"'{segment.name}' is live; its first evaluation is on its way.")
             return redirect("segment-detail", pk=segment.pk)
         if segment is None:
             raise SegmentError("save the segment first")
         if verb == "stop":
-            segment_stop(segment=segment, user=request.user)
+            segment_stop(segment=segment)
             messages.success(request, f"Stopped '{segment.name}'.")
         elif verb == "evaluate":
             if segment_request_evaluation(segment=segment, reason="requested in the designer"):
@@ -267,7 +262,7 @@ def _lifecycle(request, segment, editor: Editor, verb: str):
             messages.success(request, f"Created '{copy.name}', a copy of '{segment.name}'.")
             return redirect("segment-detail", pk=copy.pk)
         elif verb == "delete_segment":
-            segment_delete(segment=segment, user=request.user)
+            segment_delete(segment=segment)
             messages.success(request, f"Deleted '{segment.name}'.")
             return redirect("segment-list")
         return redirect("segment-detail", pk=segment.pk)
