@@ -10,7 +10,7 @@ from designer.editor.compound import compound_from_post, node_from_compound
 from designer.management.designer_benchmark import form_fields
 from segments.query import Behavioral, parse, unparse
 from segments.services import segment_create
-from tests.query.test_canonical import CANONICAL
+from tests.segments.query.test_canonical import CANONICAL
 
 from .conftest import SPRING
 

@@ -11,9 +11,9 @@ from interactions.catalog import interaction_type
 from interactions.models import INTERACTION_MODELS, Contact
 from segments.models import Membership
 from segments.query import SegmentSource, compile_query
-from tests.query.differential import CONTACTS, DOMAIN, NOW, datasets
-from tests.query.reference import evaluate
-from tests.query.strategies import queries
+from tests.segments.query.differential import CONTACTS, DOMAIN, NOW, datasets
+from tests.segments.query.reference import evaluate
+from tests.segments.query.strategies import queries
 
 SEGMENT_IDS = {"a": 1, "b": 2}
 pytestmark = pytest.mark.django_db(databases=["default", "sqlite"])

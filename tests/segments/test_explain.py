@@ -15,9 +15,9 @@ from interactions.catalog import parse_guid
 from interactions.models import Contact
 from segments.estimates import explain_contact
 from segments.query import compile_query, parse
-from tests.query.differential import CONTACTS, DOMAIN, NOW, datasets
-from tests.query.reference import evaluate
-from tests.query.strategies import queries
+from tests.segments.query.differential import CONTACTS, DOMAIN, NOW, datasets
+from tests.segments.query.reference import evaluate
+from tests.segments.query.strategies import queries
 
 from .helpers import T0, contact, days, interact
 from .test_differential import load
