@@ -3,6 +3,7 @@
 
 import pytest
 from django.urls import reverse
+from pytest_django.asserts import assertContains
 
 from designer.management.designer_benchmark import benchmark_round_trip
 from segments.models import EvaluationRun, Membership, Segment
@@ -376,6 +377,13 @@ def test_history_shows_a_chart_and_the_runs(signed_in, clicked, eager):
         segment_go_live(segment=clicked)
     html = signed_in.get(reverse("segment-history", args=[clicked.pk])).content.decode()
     assert "<svg" in html and "<polyline" in html and "Succeeded" in html and "+2" in html
+
+
+def test_history_says_why_each_run_happened(signed_in, clicked, eager):
+    with eager():
+        segment_go_live(segment=clicked)
+    response = signed_in.get(reverse("segment-history", args=[clicked.pk]))
+    assertContains(response, '<td class="small">went live</td>', html=True)
 
 
 # --- cost (the time is measured by `manage.py benchmark --sections designer`) ---------------------------
