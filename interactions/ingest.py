@@ -18,7 +18,7 @@ from functools import cached_property
 
 from django.db import connection, transaction
 
-from .catalog import COMMON_FIELDS, INTERACTION_TYPES, RECORD_TYPES, FieldKind
+from .catalog import COMMON_FIELDS, INTERACTION_TYPES, RECORD_TYPES, FieldKind, parse_guid
 from .maintenance import summarize_new_ranges
 from .models import INTERACTION_MODELS, RECORD_MODELS, Contact
 from .signals import interactions_stored
@@ -171,10 +171,10 @@ def _to_guid(key: str, value):
     if value.__class__ is not str:
         raise _Bad(key, f"not a GUID: expected a string like '5acc43d5-356e-e811-a960-000d3a1cae35', "
                         f"got {_json_kind(value)}")
-    try:
-        return uuid.UUID(value.strip())
-    except ValueError:
-        raise _Bad(key, f"not a GUID: {value!r}") from None
+    guid = parse_guid(value.strip())
+    if guid is None:
+        raise _Bad(key, f"not a GUID: {value!r}")
+    return guid
 
 
 def _to_string(key: str, value):

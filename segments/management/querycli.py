@@ -8,6 +8,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import timezone
 
+from interactions.catalog import parse_guid
 from segments.query import QueryError, compile_query
 from segments.services import query_for, segment_sources
 
@@ -50,4 +51,5 @@ def compiled(source: str | None, at: str | None) -> tuple[str, list]:
 
 
 def as_uuid(value) -> uuid.UUID:
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
+    """A ContactId as the database returned it (SQLite: 32 hex digits)."""
+    return value if isinstance(value, uuid.UUID) else parse_guid(value)

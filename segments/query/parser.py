@@ -12,9 +12,7 @@ values in lower case, `COUNT() > k` as `COUNT() >= k+1`, the link name dropped, 
 
 from __future__ import annotations
 
-import uuid
-
-from interactions.catalog import FieldKind, InteractionType, interaction_type
+from interactions.catalog import FieldKind, InteractionType, interaction_type, parse_guid
 
 from .errors import QuerySyntaxError
 from .lexer import Token, tokenize
@@ -335,10 +333,8 @@ class _Parser:
         found = self.itype.field(name) if self.itype else None
         if found is None or found.kind is not FieldKind.GUID or not isinstance(value, str):
             return value
-        try:
-            return str(uuid.UUID(value))
-        except ValueError:
-            return value.lower()
+        guid = parse_guid(value)
+        return str(guid) if guid is not None else value.lower()
 
 
 def _as_multi_value(group: Group) -> Clause | None:
