@@ -143,7 +143,9 @@ class ApiToken(models.Model):
 
     @classmethod
     def authenticate(cls, key: str):
-        token = cls.objects.filter(key_hash=hash_token(key), is_active=True).select_related("user").first()
+        """The active token with this key, of an active user; else None (a deactivated user's keys are dead)."""
+        token = (cls.objects.filter(key_hash=hash_token(key), is_active=True, user__is_active=True)
+                 .select_related("user").first())
         if token is not None:
             cls.objects.filter(pk=token.pk).update(last_used=timezone.now())
         return token

@@ -51,14 +51,26 @@ def members_of(*, segments: Iterable, search: str = "") -> QuerySet[Membership]:
     return members
 
 
+# A cell that begins with one of these is a formula to a spreadsheet (OWASP "CSV injection"); a leading quote
+# makes it text, shown as written.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value) -> object:
+    return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_STARTS) else value
+
+
 class _Line:
     def write(self, value: str) -> str:
         return value
 
 
 def csv_lines(header: Iterable[str], rows: Iterable[Iterable]) -> Iterator[str]:
-    """A header and rows as CSV text, a line at a time, for streaming without holding the file."""
+    """A header and rows as CSV text, a line at a time, for streaming without holding the file.
+
+    Text cells that a spreadsheet would run as a formula are written with a leading quote.
+    """
     writer = csv.writer(_Line(), lineterminator="\n")
     yield writer.writerow(header)
     for row in rows:
-        yield writer.writerow(row)
+        yield writer.writerow([_cell(value) for value in row])

@@ -340,6 +340,23 @@ def test_a_revoked_token_is_401(marketer):
     assert marketer.get("/api/segments").status_code == 401
 
 
+def test_a_deactivated_users_token_is_401_and_stays_revoked(marketer):
+    user = ApiToken.objects.get().user
+    user.is_active = False
+    user.save()
+    assert marketer.get("/api/segments").status_code == 401
+    assert not ApiToken.objects.filter(user=user, is_active=True).exists()
+    user.is_active = True
+    user.save()
+    assert marketer.get("/api/segments").status_code == 401  # reactivating does not bring old keys back
+
+
+def test_a_token_of_a_user_made_inactive_without_save_signals_is_refused(marketer):
+    user = ApiToken.objects.get().user
+    type(user).objects.filter(pk=user.pk).update(is_active=False)  # e.g. a bulk update: no signal runs
+    assert marketer.get("/api/segments").status_code == 401
+
+
 def test_the_token_scheme_is_accepted_too(marketer):
     response = Client().get("/api/segments", headers={"Authorization": f"Token {marketer.key}"})
     assert response.status_code == 200
