@@ -19,6 +19,7 @@ STRING_TESTS = ("CONTAINS", "STARTSWITH", "ENDSWITH")
 NULL_TESTS = ("ISNULL", "ISNOTNULL")
 WINDOW_UNITS = ("DAYS", "MONTHS", "YEARS")
 SET_OPS = ("UNION", "INTERSECT", "EXCEPT")
+MAX_INTEGER = 2**63 - 1  # whole numbers are stored and compared as 64-bit integers by both databases
 
 
 def _pos() -> Pos | None:

@@ -19,6 +19,7 @@ from .lexer import Token, tokenize
 from .nodes import (
     AGGREGATES,
     COMPARES,
+    MAX_INTEGER,
     NULL_TESTS,
     SET_OPS,
     STRING_TESTS,
@@ -222,8 +223,9 @@ class _Parser:
         self.next()
         op, value = op_tok.text, num.value
         assert value is not None
-        if aggregate == "COUNT" and op == ">" and isinstance(value, int):
-            op, value = ">=", value + 1  # Dynamics writes "at least N" as COUNT() > N-1
+        if aggregate == "COUNT" and op == ">" and isinstance(value, int) and 0 <= value < MAX_INTEGER:
+            # Dynamics writes "at least N" as COUNT() > N-1; out-of-range values are left to the validator.
+            op, value = ">=", value + 1
         window = None
         if self.peek().is_op(","):
             self.next()

@@ -26,6 +26,7 @@ from .errors import QueryValidationError
 from .nodes import (
     AGGREGATES,
     COMPARES,
+    MAX_INTEGER,
     NULL_TESTS,
     SET_OPS,
     WINDOW_UNITS,
@@ -156,6 +157,8 @@ def _value_problem(fld: Field, value: Value) -> str | None:
         return None if isinstance(value, bool) else f"{fld.name} is compared with True or False, not {_shown(value)}"
     if kind in (FieldKind.STRING, FieldKind.GUID, FieldKind.DATETIME) and not isinstance(value, str):
         return f"{fld.name} is {_KIND_NAMES[kind]}: write the value in quotes, not {_shown(value)}"
+    if isinstance(value, str) and "\x00" in value:
+        return f"the value of {fld.name} holds a NUL character (\\x00), which no stored text can hold"
     if kind is FieldKind.GUID and parse_guid(value) is None:
         return f"{_shown(value)} is not a GUID"
     if kind is FieldKind.DATETIME and parse_instant(value) is None:
@@ -167,6 +170,8 @@ def _value_problem(fld: Field, value: Value) -> str | None:
             return f"{_shown(value)} is not a number"
         if kind is FieldKind.INTEGER and isinstance(value, Decimal) and value != value.to_integral_value():
             return f"{fld.name} holds whole numbers: {_shown(value)} is not one"
+        if isinstance(value, int) and abs(value) > MAX_INTEGER:
+            return f"{_shown(value)} is out of range: whole numbers go up to {MAX_INTEGER} in size"
     return None
 
 
@@ -184,9 +189,15 @@ def _check_having(having: Having, itype: InteractionType) -> None:
             raise _error("COUNT() takes no field", having.field_pos)
         if not isinstance(value, int) or value < 0:
             raise _error(f"COUNT() compares with whole numbers >= 0, not {_shown(value)}", having.value_pos)
+        if value > MAX_INTEGER:
+            raise _error(f"COUNT() compares with whole numbers up to {MAX_INTEGER}, not {_shown(value)}",
+                         having.value_pos)
     else:
         if having.field is None:
             raise _error(f"{having.aggregate} needs a numeric field", having.pos)
+        if isinstance(value, int) and abs(value) > MAX_INTEGER:
+            raise _error(f"{_shown(value)} is out of range: whole numbers go up to {MAX_INTEGER} in size",
+                         having.value_pos)
         fld = _field(itype, having.field, having.field_pos)
         if not fld.kind.is_numeric:
             raise _error(f"{having.aggregate} needs a numeric field, {fld.name} is {_KIND_NAMES[fld.kind]}",

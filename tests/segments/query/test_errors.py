@@ -83,7 +83,20 @@ def test_syntax_errors(text, line, column, message):
     assert str(error) == f"{line}:{column}: {message}"
 
 
+B = "INTERACTION(LeadScoreBoost, LeadScoreBoost_ContactLink)"
 VALIDATION_ERRORS = [
+    # counts are whole numbers >= 0 (no "> -1" read as ">= 0"), and every whole number fits 64 bits
+    (C + ".HAVING(COUNT() > -1)", 1, 70, "COUNT() compares with whole numbers >= 0, not -1"),
+    (C + ".HAVING(COUNT() >= 10000000000000000000)", 1, 71,
+     "COUNT() compares with whole numbers up to 9223372036854775807, not 10000000000000000000"),
+    (B + ".FILTER(BoostValue > 99999999999999999999)" + H, 1, 77,
+     "99999999999999999999 is out of range: whole numbers go up to 9223372036854775807 in size"),
+    (B + ".HAVING(SUM(BoostValue) > -9223372036854775809)", 1, 82,
+     "-9223372036854775809 is out of range: whole numbers go up to 9223372036854775807 in size"),
+    (C + ".FILTER(City == 'a\x00b')" + H, 1, 68,
+     "the value of City holds a NUL character (\\x00), which no stored text can hold"),
+    (C + ".FILTER(City CONTAINS '\x00')" + H, 1, 74,
+     "the value of City holds a NUL character (\\x00), which no stored text can hold"),
     ("INTERACTION(EmailClick, EmailClick_ContactLink)" + H, 1, 13,
      "unknown interaction type 'EmailClick'; did you mean 'EmailClicked'?"),
     ("INTERACTION(Zzz, Zzz_ContactLink)" + H, 1, 13, "unknown interaction type 'Zzz'"),
