@@ -1,5 +1,6 @@
 """What the query commands share: reading query text, timestamps, and reporting invalid input."""
 
+import codecs
 import sys
 import uuid
 from datetime import UTC, datetime
@@ -14,13 +15,36 @@ from segments.services import query_for, segment_sources
 
 
 def read_text(source: str | None) -> str:
+    """The query text of a file or of standard input ('-'): UTF-8 (a BOM allowed), or UTF-16 by its BOM."""
+    name = "standard input is" if source in (None, "-") else f"{source}: the file is"
     if source in (None, "-"):
-        return sys.stdin.read()
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:  # already text (an embedding program replaced stdin)
+            return sys.stdin.read()
+        data = stream.read()
+    else:
+        try:
+            with open(source, "rb") as handle:
+                data = handle.read()
+        except OSError as exc:
+            raise CommandError(f"{source}: {exc.strerror}", returncode=2) from None
+    return decode_text(data, name=name)
+
+
+def decode_text(data: bytes, *, name: str) -> str:
+    """Bytes as text, strictly: anything but UTF-8 (or UTF-16 with its BOM) is refused, never half-read.
+
+    `name` starts the error: "standard input is" or "FILE: the file is".
+    """
     try:
-        with open(source, encoding="utf-8") as handle:
-            return handle.read()
-    except OSError as exc:
-        raise CommandError(f"{source}: {exc.strerror}", returncode=2) from None
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return data.decode("utf-16")
+        if b"\x00" in data:  # no query holds a NUL: UTF-16 without its BOM, or a binary file
+            raise UnicodeDecodeError("utf-8", data, data.index(b"\x00"), data.index(b"\x00") + 1, "NUL")
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CommandError(f"{name} not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+                           returncode=2) from None
 
 
 def parse_at(text: str | None) -> datetime | None:

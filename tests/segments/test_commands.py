@@ -1,5 +1,6 @@
 """The command line: query tools and `segments`; invalid input exits 2 with a clear message."""
 
+import codecs
 import io
 import subprocess
 import sys
@@ -83,6 +84,35 @@ def test_the_real_command_line_prints_no_traceback_on_a_bad_query():
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("CommandError: 1:13: ")
+
+
+MUNICH = CANONICAL.replace("CustomerJourneyId == '5acc43d5-356e-e811-a960-000d3a1cae35'", "City == 'München'")
+
+
+@pytest.mark.parametrize(("data", "shown"), [
+    (MUNICH.encode("utf-8"), MUNICH),
+    (codecs.BOM_UTF8 + MUNICH.encode("utf-8"), MUNICH),
+    (MUNICH.encode("utf-16"), MUNICH),  # with its BOM
+    (MUNICH.encode("latin-1"), "the file is not UTF-8 text (byte 0xfc at offset 69)"),
+    (MUNICH.encode("utf-16-le"), "the file is not UTF-8 text (byte 0x00 at offset 1)"),  # no BOM: not UTF-16
+])
+@pytest.mark.parametrize("command", ["format_query", "evaluate_query", "explain_query"])
+def test_query_files_are_utf8_or_utf16_by_bom_else_refused(tmp_path, command, data, shown):
+    path = tmp_path / "query.txt"
+    path.write_bytes(data)
+    if shown != MUNICH:
+        with pytest.raises(CommandError) as raised:
+            run(command, str(path))
+        assert raised.value.returncode == 2 and str(raised.value) == f"{path}: {shown}"
+    elif command == "format_query":
+        assert run(command, str(path)).strip() == MUNICH
+
+
+def test_bytes_on_standard_input_that_are_not_utf8_exit_2_without_a_traceback():
+    result = subprocess.run([sys.executable, "manage.py", "evaluate_query", "-"], input=MUNICH.encode("latin-1"),
+                            cwd=ROOT, capture_output=True, timeout=60)
+    assert result.returncode == 2 and b"Traceback" not in result.stderr
+    assert result.stderr.decode() == "CommandError: standard input is not UTF-8 text (byte 0xfc at offset 69)\n"
 
 
 def test_bad_at_is_refused():
