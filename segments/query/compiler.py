@@ -63,7 +63,7 @@ from .nodes import (
     reference_cycle,
     segment_refs,
 )
-from .validator import validate
+from .validator import is_one_of, validate
 
 CONTACTS_TABLE = "interactions_contact"
 MEMBERSHIP_TABLE = "segments_membership"
@@ -355,6 +355,14 @@ class _Compiler:
         return ", ".join(sql for sql, _ in parts), [p for _, params in parts for p in params]
 
     def group(self, group: Group, itype: InteractionType) -> SQL:
+        if is_one_of(group):
+            # A long OR of == on one field is one IN test (and stays shallow: SQLite caps expression depth).
+            first = group.items[0]
+            assert isinstance(first, Clause)
+            merged = Clause(first.field, "==", tuple(v for item in group.items if isinstance(item, Clause)
+                                                     for v in item.values))
+            sql, params = self.clause(merged, itype)
+            return (f"NOT COALESCE(({sql}), FALSE)" if group.negated else sql), params
         joiner = " AND " if group.op == "AND" else " OR "
         parts: list[SQL] = []
         for item in group.items:

@@ -20,6 +20,9 @@ NULL_TESTS = ("ISNULL", "ISNOTNULL")
 WINDOW_UNITS = ("DAYS", "MONTHS", "YEARS")
 SET_OPS = ("UNION", "INTERSECT", "EXCEPT")
 MAX_INTEGER = 2**63 - 1  # whole numbers are stored and compared as 64-bit integers by both databases
+# Restrictions in one block's FILTER (a multi-value restriction counts once): SQLite refuses expressions
+# deeper than 1,000, and no designer row list is longer.
+MAX_RESTRICTIONS = 500
 
 
 def _pos() -> Pos | None:

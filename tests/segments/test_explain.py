@@ -108,3 +108,13 @@ def test_the_command_refuses_bad_input_with_exit_2(args, stdin, message):
     with pytest.raises(CommandError) as error:
         run(*(a.format(email=who.email) for a in args), stdin=stdin)
     assert error.value.returncode == 2 and message in str(error.value)
+
+
+def test_a_thousand_ored_values_of_one_field_are_one_restriction_and_evaluate():
+    who = contact("Many")
+    interact("EmailClicked", who, T0 - days(1), city="c999")
+    text = f"{CLICKED}.FILTER({' || '.join(f'City == {chr(39)}c{n}{chr(39)}' for n in range(1000))})" \
+           ".HAVING(COUNT() >= 1)"
+    node = parse(text)
+    assert who.pk in members(node, T0)
+    assert explain_contact(node=node, contact=who, at=T0).member

@@ -93,6 +93,9 @@ VALIDATION_ERRORS = [
      "99999999999999999999 is out of range: whole numbers go up to 9223372036854775807 in size"),
     (B + ".HAVING(SUM(BoostValue) > -9223372036854775809)", 1, 82,
      "-9223372036854775809 is out of range: whole numbers go up to 9223372036854775807 in size"),
+    (C + ".FILTER(" + " && ".join(f"(City == '{n}' || State == '{n}')" for n in range(251)) + ")" + H, 1, 9091,
+     "FILTER holds 502 restrictions; at most 500 fit in one block: write many values of one field as one "
+     "restriction (Field == 'a' || Field == 'b' ...) or split the query"),
     (C + ".FILTER(City == 'a\x00b')" + H, 1, 68,
      "the value of City holds a NUL character (\\x00), which no stored text can hold"),
     (C + ".FILTER(City CONTAINS '\x00')" + H, 1, 74,
