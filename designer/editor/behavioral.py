@@ -26,6 +26,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from interactions.catalog import Field, FieldKind, InteractionType, interaction_type
 from segments.query import Behavioral, Clause, Group, Having, QueryError, Window, parse, unparse, validate
+from segments.query.printer import value_text
 
 from .filters import FiltersForm
 from .rows import ClauseRow, DesignerState, GroupRow, renumber
@@ -149,7 +150,7 @@ def state_from_node(node: Behavioral, prefix: str = "") -> DesignerState:
         state.count_op, state.count_n = "none", "0"
     else:
         state.count_op = _CHOICE_OF[having.op]
-        state.count_n = _number_text(having.value)
+        state.count_n = value_text(having.value)
     if having.window is not None:
         state.windowed = True
         state.window_n = str(having.window.n)
@@ -160,19 +161,9 @@ def state_from_node(node: Behavioral, prefix: str = "") -> DesignerState:
     return state
 
 
-def _number_text(value) -> str:
-    if isinstance(value, Decimal):
-        value = value.normalize()
-        return str(int(value)) if value == value.to_integral_value() else format(value, "f")
-    return str(value)
-
-
 def _value_text(value) -> str:
-    if isinstance(value, bool):
-        return "True" if value else "False"
-    if isinstance(value, int | Decimal):
-        return _number_text(value)
-    return value
+    """A value as its form field shows it: text as typed, numbers and booleans as the Query view prints them."""
+    return value if isinstance(value, str) else value_text(value)
 
 
 def _group_from_node(group: Group, path: str) -> GroupRow:

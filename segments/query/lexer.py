@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Context, Decimal
 
 from .errors import QuerySyntaxError
 
@@ -23,6 +23,8 @@ _LONE = {
 }
 # Caps the digits of a number: int() refuses very long digit strings, and no count or score needs them.
 _MAX_NUMBER_LENGTH = 40
+# Numbers are read exactly: the default context's 28 digits would round what the user wrote.
+EXACT = Context(prec=_MAX_NUMBER_LENGTH)
 
 
 @dataclass(frozen=True)
@@ -142,4 +144,4 @@ def _number(raw: str) -> int | Decimal:
     value = Decimal(raw)
     if value == value.to_integral_value():
         return int(value)
-    return value.normalize()
+    return value.normalize(EXACT)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from .lexer import KEYWORDS
+from .lexer import EXACT, KEYWORDS
 from .nodes import Behavioral, Clause, Condition, Group, Having, Query, SegmentRef, SetOp, Value
 
 _INDENT = "    "
@@ -104,7 +104,7 @@ def value_text(value: Value) -> str:
     if isinstance(value, str):
         return string_literal(value)
     if isinstance(value, Decimal):
-        value = value.normalize()
+        value = value.normalize(EXACT)
         if value == value.to_integral_value():
             return str(int(value))
         return format(value, "f")

@@ -11,6 +11,13 @@ CLICKED = "INTERACTION(EmailClicked, EmailClicked_ContactLink)"
 AT_LEAST_ONE = ".HAVING(COUNT() >= 1)"
 
 CANONICAL = [
+    # every digit the user wrote survives (numbers are read exactly, not in a 28-digit context)
+    "INTERACTION(LeadScoreBoost, LeadScoreBoost_ContactLink).HAVING(SUM(BoostValue) > "
+    "99999999999999999999999999999999999999.5)",
+    "INTERACTION(SurveyResponse, SurveyResponse_ContactLink).FILTER(Score > 8.00000000000000000000000000001)"
+    ".HAVING(COUNT() >= 1)",
+    "INTERACTION(SurveyResponse, SurveyResponse_ContactLink).FILTER(Score < -0.000000000000000000000000000000000001)"
+    ".HAVING(COUNT() >= 1)",
     f"{CLICKED}.FILTER(CustomerJourneyId == '{J}').HAVING(COUNT() >= 1, UTCDAYS(45))",
     f"{CLICKED}{AT_LEAST_ONE}",
     f"{CLICKED}.HAVING(COUNT() == 0, UTCDAYS(90))",
