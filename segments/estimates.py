@@ -24,7 +24,7 @@ from .query.compiler import (
     compile_interactions,
     window_start,
 )
-from .query.nodes import clauses
+from .query.validator import restrictions
 from .services import segment_sources
 
 
@@ -48,9 +48,9 @@ def estimate_size(*, node, segment=None, at: datetime | None = None) -> dict:
     return result
 
 
-def clause_text(clause: Clause) -> str:
-    """A restriction as the Query view writes it, e.g. `City == 'Paris'`."""
-    text = unparse(Behavioral("X", Group("AND", (clause,)), Having("COUNT", None, ">=", 1, None)))
+def restriction_text(item: Clause | Group) -> str:
+    """A restriction as the Query view writes it, e.g. `City == 'Paris'` or `(City == 'a' || City == 'b')`."""
+    text = unparse(Behavioral("X", Group("AND", (item,)), Having("COUNT", None, ">=", 1, None)))
     return text[text.index(".FILTER(") + 8:text.index(").HAVING")]
 
 
@@ -60,10 +60,10 @@ def clause_counts(*, node, limit: int = 12, at: datetime | None = None) -> list[
         return []
     now = at or timezone.now()
     counts = []
-    for clause in list(clauses(node))[:limit]:
-        probe = Behavioral(node.type, Group("AND", (clause,)), Having("COUNT", None, ">=", 1, node.having.window))
+    for item in restrictions(node.filter)[:limit]:
+        probe = Behavioral(node.type, Group("AND", (item,)), Having("COUNT", None, ">=", 1, node.having.window))
         sql, params = compile_count(probe, now=now, dialect=connection.vendor)
-        counts.append({"text": clause_text(clause), "count": _fetch_one(sql, params)[0]})
+        counts.append({"text": restriction_text(item), "count": _fetch_one(sql, params)[0]})
     return counts
 
 
@@ -122,7 +122,7 @@ def explain_contact(*, node, contact, at: datetime | None = None, limit: int = 2
         value = matching
     elif isinstance(value, Decimal):
         value = value.normalize()
-    restrictions = [clause_text(c) for c in clauses(node)]
+    texts = [restriction_text(item) for item in restrictions(node.filter)] if node.filter else []
     sql, params = compile_interactions(node, contact_id=contact.pk, now=now, dialect=dialect, limit=limit)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -133,10 +133,10 @@ def explain_contact(*, node, contact, at: datetime | None = None, limit: int = 2
         row = {f.column: _read(f.kind, v) for f, v in zip(fields, values[:len(fields)], strict=True)}
         verdicts = [bool(v) for v in values[len(fields):]]
         rows.append({"row": row, "passes": verdicts[0],
-                     "restrictions": list(zip(restrictions, verdicts[1:], strict=True))})
+                     "restrictions": list(zip(texts, verdicts[1:], strict=True))})
     explanation.__dict__.update(
         behavioral=True, type=itype, window=having.window,
         start=window_start(having.window, now) if having.window else None,
         total=total, matching=matching or 0, aggregate=having.aggregate, field=having.field, value=value,
-        threshold=f"{having.op} {having.value}", restrictions=restrictions, rows=rows)
+        threshold=f"{having.op} {having.value}", restrictions=texts, rows=rows)
     return explanation

@@ -59,11 +59,10 @@ from .nodes import (
     Value,
     Window,
     behaviorals,
-    clauses,
     reference_cycle,
     segment_refs,
 )
-from .validator import is_one_of, validate
+from .validator import is_one_of, restrictions, validate
 
 CONTACTS_TABLE = "interactions_contact"
 MEMBERSHIP_TABLE = "segments_membership"
@@ -140,7 +139,7 @@ def compile_interactions(block: Behavioral, *, contact_id: uuid.UUID, now: datet
     """A contact's interactions of the block's type in its window, newest first, with the verdicts.
 
     Columns: every catalog field of the type (in `all_fields` order), whether the row passes the whole
-    FILTER, then one pass/fail column per restriction (in `clauses(block)` order).
+    FILTER, then one pass/fail column per restriction (in `validator.restrictions` order).
     """
     validate(block)
     compiler = _Compiler(now, dialect, None, None)
@@ -347,10 +346,10 @@ class _Compiler:
         return f"COALESCE(({condition}), FALSE)", params
 
     def verdicts(self, node: Behavioral, itype: InteractionType) -> SQL:
-        """The FILTER's verdict, then each restriction's, as true/false columns of a row."""
+        """The FILTER's verdict, then each restriction's (`validator.restrictions` order), as true/false columns."""
         parts = [self.filter_test(node, itype)]
-        for clause in clauses(node):
-            sql, params = self.clause(clause, itype)
+        for item in restrictions(node.filter) if node.filter is not None else ():
+            sql, params = self.clause(item, itype) if isinstance(item, Clause) else self.group(item, itype)
             parts.append((f"COALESCE(({sql}), FALSE)", params))
         return ", ".join(sql for sql, _ in parts), [p for _, params in parts for p in params]
 

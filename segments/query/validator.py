@@ -99,11 +99,11 @@ def _check_behavioral(node: Behavioral) -> None:
         if not isinstance(node.filter, Group):
             raise _error("FILTER must hold a group of conditions", node.pos)
         _check_group(node.filter, itype)
-        restrictions = _restrictions(node.filter)
-        if len(restrictions) > MAX_RESTRICTIONS:
-            raise _error(f"FILTER holds {len(restrictions):,} restrictions; at most {MAX_RESTRICTIONS:,} fit in one "
+        found = restrictions(node.filter)
+        if len(found) > MAX_RESTRICTIONS:
+            raise _error(f"FILTER holds {len(found):,} restrictions; at most {MAX_RESTRICTIONS:,} fit in one "
                          "block: write many values of one field as one restriction (Field == 'a' || Field == 'b' "
-                         "...) or split the query", restrictions[MAX_RESTRICTIONS].pos)
+                         "...) or split the query", found[MAX_RESTRICTIONS].pos)
     if not isinstance(node.having, Having):
         raise _error("a behavioral query needs HAVING", node.pos)
     _check_having(node.having, itype)
@@ -116,13 +116,13 @@ def is_one_of(group: Group) -> bool:
             and len({item.field.lower() for item in group.items if isinstance(item, Clause)}) == 1)
 
 
-def _restrictions(group: Group) -> list[Clause | Group]:
+def restrictions(group: Group) -> list[Clause | Group]:
     """The restrictions of a FILTER as a person counts them (an "is one of" chain is one)."""
     if is_one_of(group):
         return [group]
     found: list[Clause | Group] = []
     for item in group.items:
-        found.extend(_restrictions(item) if isinstance(item, Group) else [item])
+        found.extend(restrictions(item) if isinstance(item, Group) else [item])
     return found
 
 

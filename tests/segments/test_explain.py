@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 
 from interactions.catalog import parse_guid
 from interactions.models import Contact
-from segments.estimates import explain_contact
+from segments.estimates import clause_counts, explain_contact
 from segments.query import compile_query, parse
 from tests.segments.query.differential import CONTACTS, DOMAIN, NOW, datasets
 from tests.segments.query.reference import evaluate
@@ -118,3 +118,13 @@ def test_a_thousand_ored_values_of_one_field_are_one_restriction_and_evaluate():
     node = parse(text)
     assert who.pk in members(node, T0)
     assert explain_contact(node=node, contact=who, at=T0).member
+
+
+def test_an_is_one_of_chain_is_one_restriction_in_the_reasons_and_the_counts():
+    who = contact("Oslo")
+    interact("EmailClicked", who, T0 - days(1), city="Oslo", state="N")
+    node = parse(f"{CLICKED}.FILTER((City == 'Oslo' || City == 'Rome') && State == 'N').HAVING(COUNT() >= 1)")
+    x = explain_contact(node=node, contact=who, at=T0)
+    assert x.rows[0]["restrictions"] == [("(City == 'Oslo' || City == 'Rome')", True), ("State == 'N'", True)]
+    assert [c["text"] for c in clause_counts(node=node, at=T0)] == ["(City == 'Oslo' || City == 'Rome')",
+                                                                   "State == 'N'"]
