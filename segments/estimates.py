@@ -34,9 +34,9 @@ def _fetch_one(sql: str, params: list) -> tuple:
         return cursor.fetchone()
 
 
-def estimate_size(*, node, segment=None, at: datetime | None = None) -> dict:
+def estimate_size(*, node, segment=None) -> dict:
     """How many contacts the query selects now; for a live, evaluated segment also who would enter and exit."""
-    now = at or timezone.now()
+    now = timezone.now()
     result = {"count": None, "added": None, "removed": None}
     if segment is not None and segment.is_live and segment.evaluated_version is not None:
         sql, params = compile_difference(node, segment_id=segment.pk, now=now, dialect=connection.vendor,
@@ -112,9 +112,9 @@ def explain_contact(*, node, contact, at: datetime | None = None, limit: int = 2
     now = at or timezone.now()
     dialect = connection.vendor
     sql, params = compile_contains(node, contact_id=contact.pk, now=now, dialect=dialect, segments=segment_sources)
-    explanation = Explanation(contact=contact, member=bool(_fetch_one(sql, params)[0]), at=now)
+    member = bool(_fetch_one(sql, params)[0])
     if not isinstance(node, Behavioral):
-        return explanation
+        return Explanation(contact=contact, member=member, at=now)
     itype = interaction_type(node.type)
     having = node.having
     total, matching, value = _fetch_one(*compile_aggregate(node, contact_id=contact.pk, now=now, dialect=dialect))
@@ -134,9 +134,8 @@ def explain_contact(*, node, contact, at: datetime | None = None, limit: int = 2
         verdicts = [bool(v) for v in values[len(fields):]]
         rows.append({"row": row, "passes": verdicts[0],
                      "restrictions": list(zip(texts, verdicts[1:], strict=True))})
-    explanation.__dict__.update(
-        behavioral=True, type=itype, window=having.window,
+    return Explanation(
+        contact=contact, member=member, at=now, behavioral=True, type=itype, window=having.window,
         start=window_start(having.window, now) if having.window else None,
         total=total, matching=matching or 0, aggregate=having.aggregate, field=having.field, value=value,
         threshold=f"{having.op} {having.value}", restrictions=texts, rows=rows)
-    return explanation

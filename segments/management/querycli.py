@@ -36,15 +36,17 @@ def decode_text(data: bytes, *, name: str) -> str:
 
     `name` starts the error: "standard input is" or "FILE: the file is".
     """
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if not utf16 and b"\x00" in data:  # no query holds a NUL: UTF-16 without its BOM, or a binary file
+        raise _not_text(name, data, data.index(b"\x00"))
     try:
-        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return data.decode("utf-16")
-        if b"\x00" in data:  # no query holds a NUL: UTF-16 without its BOM, or a binary file
-            raise UnicodeDecodeError("utf-8", data, data.index(b"\x00"), data.index(b"\x00") + 1, "NUL")
-        return data.decode("utf-8-sig")
+        return data.decode("utf-16" if utf16 else "utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise CommandError(f"{name} not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})",
-                           returncode=2) from None
+        raise _not_text(name, data, exc.start) from None
+
+
+def _not_text(name: str, data: bytes, offset: int) -> CommandError:
+    return CommandError(f"{name} not UTF-8 text (byte 0x{data[offset]:02x} at offset {offset})", returncode=2)
 
 
 def parse_at(text: str | None) -> datetime | None:

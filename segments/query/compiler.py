@@ -59,10 +59,11 @@ from .nodes import (
     Value,
     Window,
     behaviorals,
+    is_one_of,
     reference_cycle,
     segment_refs,
 )
-from .validator import is_one_of, restrictions, validate
+from .validator import restrictions, validate
 
 CONTACTS_TABLE = "interactions_contact"
 MEMBERSHIP_TABLE = "segments_membership"

@@ -142,6 +142,13 @@ def clauses(node: Query | Condition):
     return (n for n in walk(node) if isinstance(n, Clause))
 
 
+def is_one_of(group: Group) -> bool:
+    """An OR of == on one field: "is one of" its values, one restriction however many values it lists."""
+    return (group.op == "OR" and len(group.items) > 1
+            and all(isinstance(item, Clause) and item.op == "==" for item in group.items)
+            and len({item.field.lower() for item in group.items if isinstance(item, Clause)}) == 1)
+
+
 def reference_cycle(chain, name: str) -> str | None:
     """'a -> b -> a' when following SEGMENT(name) from the segments in `chain` comes back to one of them."""
     chain = list(chain)

@@ -40,6 +40,7 @@ from .nodes import (
     SegmentRef,
     SetOp,
     Value,
+    is_one_of,
     reference_cycle,
     segment_refs,
 )
@@ -107,13 +108,6 @@ def _check_behavioral(node: Behavioral) -> None:
     if not isinstance(node.having, Having):
         raise _error("a behavioral query needs HAVING", node.pos)
     _check_having(node.having, itype)
-
-
-def is_one_of(group: Group) -> bool:
-    """An OR of == on one field: "is one of" its values, one restriction however many values it lists."""
-    return (group.op == "OR" and len(group.items) > 1
-            and all(isinstance(item, Clause) and item.op == "==" for item in group.items)
-            and len({item.field.lower() for item in group.items if isinstance(item, Clause)}) == 1)
 
 
 def restrictions(group: Group) -> list[Clause | Group]:
