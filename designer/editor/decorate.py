@@ -9,7 +9,7 @@ from interactions.models import RECORD_MODELS
 from segments.selectors import search_records
 
 from .rows import ClauseRow, DesignerState, walk
-from .vocabulary import IN, OPERATOR_LABELS, VALUELESS
+from .vocabulary import IN, IN_LABEL, OPERATOR_LABELS, VALUELESS
 
 
 def decorate(state: DesignerState) -> None:
@@ -23,6 +23,8 @@ def decorate(state: DesignerState) -> None:
         kind = fld.kind if fld else FieldKind.STRING
         row.fieldobj = fld
         row.ops = OPERATOR_LABELS[kind]
+        if row.op == IN and all(op != IN for op, _ in row.ops):  # a list of instants read from the query text
+            row.ops = (*row.ops, (IN, IN_LABEL))
         row.valueless = row.op in VALUELESS
         row.multi = row.op == IN
         row.input_kind = kind.value

@@ -164,7 +164,7 @@ def test_changing_the_type_says_what_was_dropped(signed_in, demo):
                                             "r-0-value": "pricing", "r-1-kind": "clause", "r-1-field": "City",
                                             "r-1-value": "Paris"})
     html = signed_in.post(page(), data, **HX).content.decode()
-    assert "Email opened has no OriginalUrl" in html
+    assert "Email opened has no Original URL: that restriction was dropped." in html
     assert "INTERACTION(EmailOpened, EmailOpened_ContactLink)\n    .FILTER(City == &#x27;Paris&#x27;)" in html
 
 
