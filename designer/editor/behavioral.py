@@ -242,7 +242,7 @@ def _typed_value(fld: Field, text: str) -> tuple[object, str | None]:
 
 def _clause_node(row: ClauseRow, itype: InteractionType) -> Clause | None:
     """The clause a row describes; sets row.errors. None for an unfinished row (no field yet)."""
-    row.errors = []
+    row.errors, row.incomplete = [], False
     if not row.field:
         return None
     fld = itype.field(row.field)
@@ -264,6 +264,7 @@ def _clause_node(row: ClauseRow, itype: InteractionType) -> Clause | None:
             continue
         values.append(value)
     if row.errors:
+        row.incomplete = not any(text.strip() for text in texts)
         return None
     if fld.kind is FieldKind.GUID:  # show the extracted GUID, not the pasted address
         row.values = [str(v) for v in values]

@@ -8,6 +8,7 @@ from interactions.catalog import FieldKind, parse_guid
 from interactions.models import RECORD_MODELS
 from segments.selectors import search_records
 
+from .behavioral import extract_guid
 from .rows import ClauseRow, DesignerState, walk
 from .vocabulary import IN, IN_LABEL, OPERATOR_LABELS, VALUELESS
 
@@ -43,7 +44,12 @@ def decorate(state: DesignerState) -> None:
             known = names.get(row.record.name, {}) if row.record else {}
             row.shown = [(value, known.get(str(parse_guid(value.strip())))) for value in row.values]
         if isinstance(row, ClauseRow) and row.record and row.lookup.strip():
-            row.results = search_records(record_name=row.record.name, text=row.lookup)
+            row.results = find_records(row.record.name, row.lookup)
     numeric = [f for f in itype.all_fields if f.kind.is_numeric]
     state.numeric_fields = numeric
     state.fields = itype.all_fields
+
+
+def find_records(record_name: str, text: str) -> list:
+    """The record lookup's matches: by name, or the one record a pasted address or GUID points to."""
+    return search_records(record_name=record_name, text=extract_guid(text))

@@ -20,7 +20,7 @@ from segments.estimates import clause_counts, estimate_size, explain_contact
 from segments.models import Segment
 from segments.query import Behavioral, QueryError, parse, unparse
 from segments.roles import can_edit, marketer_required, viewer_required
-from segments.selectors import find_contact, search_records
+from segments.selectors import find_contact
 from segments.services import (
     ConcurrentEdit,
     SegmentError,
@@ -45,7 +45,7 @@ from ..editor.compound import (
     new_compound,
     node_from_compound,
 )
-from ..editor.decorate import decorate
+from ..editor.decorate import decorate, find_records
 from ..editor.edits import EDIT_VERBS, apply_action
 from ..editor.rows import new_state, valid_path
 from ..editor.vocabulary import AGGREGATES, COUNT_OPS, DEFAULT_TYPE, JOINS, UNITS, type_choices
@@ -298,7 +298,7 @@ def record_lookup(request, record):
         raise Http404("bad path")
     text = request.GET.get(f"{path}-q", request.GET.get("q", ""))
     return render(request, "designer/segment.html#lookup-results", {
-        "results": search_records(record_name=record, text=text), "path": path, "lookup_text": text,
+        "results": find_records(record, text), "path": path, "lookup_text": text,
         "post_url": request.GET.get("post_url") or reverse("segment-new")})
 
 

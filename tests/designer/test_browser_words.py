@@ -7,7 +7,7 @@ import re
 import pytest
 
 from .conftest import SPRING
-from .test_browser import browser, page, query_text, settle  # noqa: F401  (fixtures and helpers)
+from .test_browser import browser, expect, page, query_text, settle  # noqa: F401  (fixtures and helpers)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -42,3 +42,91 @@ def test_menus_counts_and_explain_use_display_names_and_the_query_view_keeps_fie
                                              "Date and time contains data"]
     assert SPRING not in counts.inner_text()
     assert f"CustomerJourneyId == '{SPRING}'" in query_text(page)  # the Query view keeps the field names
+
+
+def open_lookup(page, typed):  # noqa: F811
+    """A new clause on the journey field, then text typed into its lookup; waits for the listbox answer."""
+    page.goto("/segments/new/")
+    page.click("#r-add-clause")
+    settle(page)
+    page.select_option("#r-0-field", "CustomerJourneyId")
+    settle(page)
+    box = page.locator("#r-0-q")
+    with page.expect_response(lambda r: "/segments/lookup/" in r.url):
+        box.fill(typed)
+    settle(page)
+    return box
+
+
+def test_a_new_id_clause_is_not_red_before_the_user_has_typed(page):  # noqa: F811
+    page.goto("/segments/new/")
+    page.click("#r-add-clause")
+    settle(page)
+    page.select_option("#r-0-field", label="Customer journey")
+    settle(page)
+    expect(page.locator("#r-0")).not_to_have_class(re.compile(r"\binvalid\b"))
+    expect(page.locator("#r-0-value-0")).not_to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#r-0-errors")).to_have_class("hint")
+
+
+def test_the_record_lookup_is_a_combobox_driven_by_the_keyboard(page):  # noqa: F811
+    from interactions.models import RECORD_MODELS
+    RECORD_MODELS["CustomerJourney"].objects.create(id="7cee65f7-578f-4a33-8182-222f5c3ec057", name="Spring sale")
+    box = open_lookup(page, "spring")
+    expect(box).to_have_attribute("role", "combobox")
+    expect(box).to_have_attribute("aria-expanded", "true")
+    listbox = page.locator("#r-0-results")
+    expect(listbox).to_have_attribute("role", "listbox")
+    expect(listbox).to_be_visible()
+    options = listbox.get_by_role("option")
+    expect(options).to_have_count(2)
+    expect(options.nth(0).locator("mark")).to_have_text("Spring")  # the match is highlighted
+    # An overlay: the list floats over what follows instead of pushing it down.
+    assert page.evaluate("getComputedStyle(document.getElementById('r-0-results')).position") == "absolute"
+
+    box.press("ArrowDown")
+    expect(box).to_have_attribute("aria-activedescendant", "r-0-option-0")
+    expect(options.nth(0)).to_have_attribute("aria-selected", "true")
+    box.press("ArrowDown")
+    expect(box).to_have_attribute("aria-activedescendant", "r-0-option-1")
+    box.press("ArrowUp")
+    expect(box).to_have_attribute("aria-activedescendant", "r-0-option-0")
+    assert page.evaluate("document.activeElement.id") == "r-0-q"  # the focus stays in the field
+
+    box.press("Escape")
+    expect(box).to_have_attribute("aria-expanded", "false")
+    expect(listbox).to_be_hidden()
+    expect(box).not_to_have_attribute("aria-activedescendant", re.compile("."))
+
+    box.press("ArrowDown")  # opens again
+    expect(box).to_have_attribute("aria-expanded", "true")
+    box.press("Enter")
+    settle(page)
+    expect(page.get_by_test_id("record-name")).to_have_text("Spring launch journey")
+    expect(page.locator("#r-0-value-0")).to_have_value(SPRING)
+    assert page.evaluate("document.activeElement.id") == "r-0-q"  # still on the field after the pick
+    expect(page.locator("#r-0-results")).to_be_hidden()
+    assert f"CustomerJourneyId == '{SPRING}'" in query_text(page)
+
+
+@pytest.mark.parametrize("pasted", [
+    "https://contoso.crm.dynamics.com/main.aspx?appid=00001111-aaaa-2222-bbbb-3333cccc4444&pagetype=entityrecord"
+    "&etn=msdyncrm_customerjourney&id=6BDD54E6-467F-F922-B071-111E4B2DBF46",
+    "https://contoso.crm.dynamics.com/main.aspx?etn=msdyncrm_customerjourney&id=%7B6BDD54E6-467F-F922-B071-111E4B2DBF46%7D",
+    "6bdd54e6-467f-f922-b071-111e4b2dbf46",
+])
+def test_a_pasted_address_or_guid_in_the_lookup_finds_the_record(page, pasted):  # noqa: F811
+    box = open_lookup(page, pasted)
+    expect(page.locator("#r-0-results").get_by_role("option")).to_have_count(1)
+    box.press("Enter")  # the one match is picked
+    settle(page)
+    expect(page.get_by_test_id("record-name")).to_have_text("Autumn newsletter journey")
+    expect(page.locator("#r-0-value-0")).to_have_value("6bdd54e6-467f-f922-b071-111e4b2dbf46")
+
+
+def test_a_mouse_pick_keeps_the_focus_on_the_field(page):  # noqa: F811
+    open_lookup(page, "autumn")
+    page.locator("#r-0-results").get_by_role("option").first.click()
+    settle(page)
+    expect(page.get_by_test_id("record-name")).to_have_text("Autumn newsletter journey")
+    assert page.evaluate("document.activeElement.id") == "r-0-q"
