@@ -84,6 +84,13 @@ class Editor:
         form = self.cstate if self.compound else self.state
         return form is not None and form.has_errors
 
+    @property
+    def form_problem(self) -> str:
+        """What the form lacks, said once for the whole query (an empty compound: "Add a segment or a block.")."""
+        if self.compound and self.cstate.errors:
+            return self.cstate.errors[0]
+        return "The form has errors; the text shows the last valid query."
+
     @cached_property
     def current_query(self) -> str:
         return unparse(self.node) if self.node is not None else ""
@@ -223,6 +230,14 @@ def _designer(request, segment):
     return response
 
 
+def _why_not_saveable(editor: Editor) -> str:
+    if editor.text_error is not None:
+        return f"the query text has an error: {editor.text_error['text']}"
+    if editor.compound and editor.cstate.errors:  # e.g. nothing chosen yet: "Add a segment or a block"
+        return f"{editor.cstate.errors[0].rstrip('.')} before saving."
+    return "the query has errors: fix them before saving"
+
+
 def _lifecycle(request, segment, editor: Editor, verb: str):
     data = request.POST
     name, description = data.get("name", ""), data.get("description", "")
@@ -231,8 +246,7 @@ def _lifecycle(request, segment, editor: Editor, verb: str):
     try:
         if verb in ("save", "golive"):
             if editor.node is None:
-                raise SegmentError("the query has errors: fix them before saving" if editor.text_error is None
-                                   else f"the query text has an error: {editor.text_error['text']}")
+                raise SegmentError(_why_not_saveable(editor))
             text = editor.current_query
             if segment is None:
                 segment = segment_create(name=name, query_text=text, description=description, owner=request.user)

@@ -66,7 +66,7 @@ def test_a_new_id_clause_is_not_red_before_the_user_has_typed(page):  # noqa: F8
     settle(page)
     expect(page.locator("#r-0")).not_to_have_class(re.compile(r"\binvalid\b"))
     expect(page.locator("#r-0-value-0")).not_to_have_attribute("aria-invalid", "true")
-    expect(page.locator("#r-0-errors")).to_have_class("hint")
+    expect(page.locator("#r-0-errors")).to_have_class("value-hint")
 
 
 def test_the_record_lookup_is_a_combobox_driven_by_the_keyboard(page):  # noqa: F811
@@ -130,3 +130,69 @@ def test_a_mouse_pick_keeps_the_focus_on_the_field(page):  # noqa: F811
     settle(page)
     expect(page.get_by_test_id("record-name")).to_have_text("Autumn newsletter journey")
     assert page.evaluate("document.activeElement.id") == "r-0-q"
+
+
+def test_success_is_green_with_an_icon_and_a_refusal_reads_plainly(page):  # noqa: F811
+    from segments.services import segment_create
+    segment_create(name="Spring clickers", query_text="INTERACTION(EmailClicked, EmailClicked_ContactLink)"
+                                                      f".FILTER(CustomerJourneyId == '{SPRING}').HAVING(COUNT() >= 1)")
+    segment_create(name="Users of spring", query_text="SEGMENT('Spring clickers')")
+    page.goto("/segments/new/")
+    page.fill("#name", "Openers")
+    page.get_by_role("button", name="Save").click()
+    message = page.locator(".messages li.success")
+    expect(message).to_have_text("Created 'Openers'.")
+    assert message.evaluate("e => getComputedStyle(e).color") == "rgb(16, 124, 16)"  # the theme's --ok green
+    assert message.evaluate("e => getComputedStyle(e, '::before').content") == '"✓"'
+
+    page.goto("/")
+    page.get_by_role("link", name="Spring clickers").click()
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Delete", exact=True).click()
+    expect(page.get_by_test_id("failure")).to_have_text(
+        "'Spring clickers' cannot be deleted: it is used by 'Users of spring'")
+
+
+def test_an_empty_compound_asks_for_a_segment_or_a_block(page):  # noqa: F811
+    page.goto("/")
+    page.get_by_role("link", name="New compound segment").click()
+    expect(page.locator("#compound")).to_contain_text("Add a segment or a block.")
+    expect(page.locator("#compound .operand.invalid")).to_have_count(0)
+    page.fill("#name", "Nothing yet")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_test_id("failure")).to_contain_text("Add a segment or a block before saving.")
+    expect(page.get_by_test_id("failure")).not_to_contain_text("has errors")
+
+
+def test_an_operand_left_on_choose_a_segment_is_an_error_at_that_operand(page):  # noqa: F811
+    from segments.services import segment_create
+    segment_create(name="a", query_text="INTERACTION(EmailClicked, EmailClicked_ContactLink).HAVING(COUNT() >= 1)")
+    page.goto("/")
+    page.get_by_role("link", name="New compound segment").click()
+    page.select_option("#c-0-name", "a")
+    settle(page)
+    page.click("#c-add-segment")
+    settle(page)
+    expect(page.locator("#c-1")).to_have_class(re.compile(r"\binvalid\b"))
+    expect(page.locator("#c-1-errors")).to_have_text("Choose a segment for this operand, or delete it.")
+    expect(page.locator("#c-1-name")).to_have_attribute("aria-invalid", "true")
+    page.get_by_role("tab", name="Query view").click()
+    expect(page.locator("#query-error")).not_to_have_text("")
+
+
+def test_switching_type_says_what_happened_to_the_aggregate(page):  # noqa: F811
+    page.goto("/segments/new/")
+    page.select_option("#type", label="Lead score boost")
+    settle(page)
+    page.click("#toggle-filters")
+    settle(page)
+    page.select_option("#agg", "SUM")
+    settle(page)
+    page.select_option("#agg_field", label="Boost value")
+    settle(page)
+    page.select_option("#type", label="Survey response")
+    settle(page)
+    expect(page.locator(".notice")).to_have_text(
+        "Survey response has no Boost value to aggregate: the filter now counts interactions instead of the "
+        "sum of Boost value.")
+    expect(page.locator("#agg")).to_have_value("COUNT")
