@@ -45,20 +45,31 @@ OPERATORS: dict[FieldKind, tuple[str, ...]] = {
     FieldKind.BOOLEAN: (*_EQUALITY, *_NULL_TESTS),
 }
 
-# The same operators as a form's menu offers them, in menu order, with their labels. "IN" is the menu's
-# "is one of": the language's '==' with two or more values.
+# The same operators as a form's menu offers them, in menu order, with their labels: one vocabulary in words for
+# every kind. "IN" is the menu's "is one of": the language's '==' with two or more values; it is offered only where
+# a list of values means something (not for instants or True/False), and named by operator_label wherever it occurs.
 IN = "IN"
+IN_LABEL = "is one of"
 _NULL_LABELS = (("ISNOTNULL", "contains data"), ("ISNULL", "does not contain data"))
-_COMPARE_LABELS = (("==", "="), ("!=", "≠"), (">", ">"), (">=", "≥"), ("<", "<"), ("<=", "≤"))
+_EQUALITY_LABELS = (("==", "equals"), ("!=", "does not equal"))
+_NUMBER_LABELS = (*_EQUALITY_LABELS, (">", "is greater than"), (">=", "is at least"), ("<", "is less than"),
+                  ("<=", "is at most"), (IN, IN_LABEL), *_NULL_LABELS)
 OPERATOR_LABELS: dict[FieldKind, tuple[tuple[str, str], ...]] = {
-    FieldKind.STRING: (("==", "equals"), ("!=", "does not equal"), (IN, "is one of"), ("CONTAINS", "contains"),
+    FieldKind.STRING: (*_EQUALITY_LABELS, (IN, IN_LABEL), ("CONTAINS", "contains"),
                        ("STARTSWITH", "begins with"), ("ENDSWITH", "ends with"), *_NULL_LABELS),
-    FieldKind.GUID: (("==", "equals"), ("!=", "does not equal"), (IN, "is one of"), *_NULL_LABELS),
-    FieldKind.NUMBER: (*_COMPARE_LABELS, (IN, "is one of"), *_NULL_LABELS),
-    FieldKind.INTEGER: (*_COMPARE_LABELS, (IN, "is one of"), *_NULL_LABELS),
-    FieldKind.DATETIME: (*_COMPARE_LABELS, (IN, "is one of"), *_NULL_LABELS),
-    FieldKind.BOOLEAN: (("==", "is"), ("!=", "is not"), (IN, "is one of"), *_NULL_LABELS),
+    FieldKind.GUID: (*_EQUALITY_LABELS, (IN, IN_LABEL), *_NULL_LABELS),
+    FieldKind.NUMBER: _NUMBER_LABELS,
+    FieldKind.INTEGER: _NUMBER_LABELS,
+    FieldKind.DATETIME: (*_EQUALITY_LABELS, (">", "is after"), (">=", "is on or after"), ("<", "is before"),
+                         ("<=", "is on or before"), *_NULL_LABELS),
+    FieldKind.BOOLEAN: (*_EQUALITY_LABELS, *_NULL_LABELS),
 }
+_LABEL_OF = {kind: dict(labels) for kind, labels in OPERATOR_LABELS.items()}
+
+
+def operator_label(kind: FieldKind, op: str) -> str:
+    """The words for `op` on a field of `kind`, e.g. "is on or after"; IN is "is one of" for every kind."""
+    return IN_LABEL if op == IN else _LABEL_OF[kind][op]
 
 
 # How a GUID or a date and time written as text is read, the same way by the query language, the importer,
@@ -109,6 +120,7 @@ class Field:
     name: str  # catalog spelling, e.g. "CustomerJourneyId"
     kind: FieldKind
     record: RecordType | None = None  # set on ID fields that point to a record
+    display_name: str = ""  # what the designer shows, e.g. "Customer journey"; the query text keeps `name`
 
     @property
     def column(self) -> str:
@@ -166,17 +178,68 @@ _SPECIAL_KINDS = {
 }
 
 
-def _field(name: str) -> Field:
+# The marketer's name of every field, as the designer's menus, counts, explanations and messages show it.
+FIELD_DISPLAY_NAMES = {
+    "InteractionId": "Interaction ID",
+    "ContactId": "Contact",
+    "Timestamp": "Date and time",
+    "CustomerJourneyId": "Customer journey",
+    "CustomerJourneyIterationId": "Journey iteration ID",
+    "ActivityId": "Journey activity ID",
+    "MessageId": "Marketing email",
+    "SendingId": "Sending ID",
+    "UsageType": "Usage type",
+    "EmailDomain": "Email domain",
+    "EmailAddressUsed": "Email address used",
+    "VisitorId": "Visitor ID",
+    "SessionId": "Session ID",
+    "CountryIsoCode": "Country",
+    "State": "State or region",
+    "City": "City",
+    "PostalCode": "Postal code",
+    "BrowserId": "Browser",
+    "BrowserVersion": "Browser version",
+    "OperatingSystemId": "Operating system",
+    "OperatingSystemVersion": "Operating system version",
+    "LinkId": "Link ID",
+    "LinkFriendlyName": "Link name",
+    "OriginalLink": "Original link",
+    "OriginalUrl": "Original URL",
+    "SearchPhrase": "Search phrase",
+    "SearchEngineName": "Search engine",
+    "VisitDuration": "Visit duration",
+    "VisitorReturningStatus": "Returning visitor",
+    "SecondaryRecipientProfileId": "Forwarded-to recipient ID",
+    "BounceCategory": "Bounce category",
+    "BlockedReason": "Reason blocked",
+    "SegmentId": "Subscription list",
+    "PageId": "Marketing page",
+    "FormId": "Marketing form",
+    "ReferrerUri": "Referrer address",
+    "FormSubmissionId": "Form submission ID",
+    "WebsiteId": "Website",
+    "PageAddress": "Page address",
+    "Link": "Link address",
+    "EventId": "Event",
+    "EventRegistrationId": "Event registration ID",
+    "EventCheckInId": "Event check-in ID",
+    "SurveyId": "Survey",
+    "Score": "Survey score",
+    "BoostValue": "Boost value",
+}
+
+
+def _field(name: str, kind: FieldKind | None = None) -> Field:
     record = _RECORD_BY_ID_FIELD.get(name)
     if record is not None:
-        return Field(name, FieldKind.GUID, record)
-    return Field(name, _SPECIAL_KINDS.get(name, FieldKind.STRING))
+        kind = FieldKind.GUID
+    return Field(name, kind or _SPECIAL_KINDS.get(name, FieldKind.STRING), record, FIELD_DISPLAY_NAMES[name])
 
 
 COMMON_FIELDS: tuple[Field, ...] = (
-    Field("InteractionId", FieldKind.GUID),
-    Field("ContactId", FieldKind.GUID),
-    Field("Timestamp", FieldKind.DATETIME),
+    _field("InteractionId", FieldKind.GUID),
+    _field("ContactId", FieldKind.GUID),
+    _field("Timestamp", FieldKind.DATETIME),
 )
 
 _GROUPS = {

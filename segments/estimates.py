@@ -13,7 +13,16 @@ from decimal import Decimal
 from django.db import connection
 from django.utils import timezone
 
-from interactions.catalog import FieldKind, InteractionType, interaction_type, parse_guid, parse_instant
+from interactions.catalog import (
+    IN,
+    FieldKind,
+    InteractionType,
+    interaction_type,
+    operator_label,
+    parse_guid,
+    parse_instant,
+)
+from interactions.models import RECORD_MODELS
 
 from .query import Behavioral, Clause, Group, Having, Window, unparse
 from .query.compiler import (
@@ -24,6 +33,8 @@ from .query.compiler import (
     compile_interactions,
     window_start,
 )
+from .query.nodes import clauses, is_one_of
+from .query.printer import value_text
 from .query.validator import restrictions
 from .services import segment_sources
 
@@ -54,16 +65,68 @@ def restriction_text(item: Clause | Group) -> str:
     return text[text.index(".FILTER(") + 8:text.index(").HAVING")]
 
 
+def record_names(items, itype: InteractionType) -> dict[str, str]:
+    """The names of the records the ID values of `items` point to, by GUID text; one query per record type."""
+    wanted: dict[str, set] = {}
+    for item in items:
+        for clause in ([item] if isinstance(item, Clause) else clauses(item)):
+            fld = itype.field(clause.field)
+            if fld is not None and fld.record is not None:
+                wanted.setdefault(fld.record.name, set()).update(
+                    g for g in (parse_guid(v) for v in clause.values if isinstance(v, str)) if g)
+    names: dict[str, str] = {}
+    for record_name, ids in wanted.items():
+        for pk, name in RECORD_MODELS[record_name].objects.filter(pk__in=ids).values_list("pk", "name"):
+            names[str(pk)] = name
+    return names
+
+
+def _value_words(fld, value, names: dict[str, str]) -> str:
+    if fld.kind is FieldKind.GUID and isinstance(value, str):
+        guid = parse_guid(value)
+        return f"'{names[str(guid)]}'" if guid and str(guid) in names else value
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    return f"'{value}'" if isinstance(value, str) else value_text(value)
+
+
+def restriction_sentence(item: Clause | Group, itype: InteractionType, names: dict[str, str]) -> str:
+    """A restriction as a marketer reads it: "Customer journey equals 'Spring launch'", with display names and
+    the record names of ID values (the Query view keeps field names and GUIDs)."""
+    if isinstance(item, Group):
+        if is_one_of(item):
+            first = item.items[0]
+            item = Clause(first.field, "==", tuple(v for c in item.items for v in c.values))
+        else:
+            joined = f" {item.op.lower()} ".join(
+                restriction_sentence(i, itype, names) if isinstance(i, Clause) or i.negated or is_one_of(i)
+                else f"({restriction_sentence(i, itype, names)})" for i in item.items)
+            return f"not ({joined})" if item.negated else joined
+    fld = itype.field(item.field)
+    if fld is None:  # not validated: say it as the Query view does
+        return restriction_text(item)
+    op = IN if len(item.values) > 1 else item.op
+    words = [fld.display_name, operator_label(fld.kind, op)]
+    if item.values:
+        words.append(", ".join(_value_words(fld, v, names) for v in item.values))
+    return " ".join(words)
+
+
 def clause_counts(*, node, limit: int = 12, at: datetime | None = None) -> list[dict]:
-    """Per restriction: how many contacts have at least one interaction of the type (in the window) passing it."""
+    """Per restriction: how many contacts have at least one interaction of the type (in the window) passing it,
+    with the restriction as the Query view writes it ("text") and as a sentence ("sentence")."""
     if not isinstance(node, Behavioral) or node.filter is None:
         return []
     now = at or timezone.now()
+    itype = interaction_type(node.type)
+    items = restrictions(node.filter)[:limit]
+    names = record_names(items, itype)
     counts = []
-    for item in restrictions(node.filter)[:limit]:
+    for item in items:
         probe = Behavioral(node.type, Group("AND", (item,)), Having("COUNT", None, ">=", 1, node.having.window))
         sql, params = compile_count(probe, now=now, dialect=connection.vendor)
-        counts.append({"text": restriction_text(item), "count": _fetch_one(sql, params)[0]})
+        counts.append({"text": restriction_text(item), "sentence": restriction_sentence(item, itype, names),
+                       "count": _fetch_one(sql, params)[0]})
     return counts
 
 
@@ -89,7 +152,13 @@ class Explanation:
     value: int | Decimal | float | None = None
     threshold: str = ""
     restrictions: list[str] = dc_field(default_factory=list)
+    sentences: list[str] = dc_field(default_factory=list)  # the restrictions in words (restriction_sentence)
     rows: list[dict] = dc_field(default_factory=list)
+
+    @property
+    def field_display_name(self) -> str:
+        fld = self.type.field(self.field) if self.type and self.field else None
+        return fld.display_name if fld else (self.field or "")
 
 
 def _read(kind: FieldKind, value):
@@ -122,7 +191,10 @@ def explain_contact(*, node, contact, at: datetime | None = None, limit: int = 2
         value = matching
     elif isinstance(value, Decimal):
         value = value.normalize()
-    texts = [restriction_text(item) for item in restrictions(node.filter)] if node.filter else []
+    items = restrictions(node.filter) if node.filter else []
+    texts = [restriction_text(item) for item in items]
+    names = record_names(items, itype)
+    sentences = [restriction_sentence(item, itype, names) for item in items]
     sql, params = compile_interactions(node, contact_id=contact.pk, now=now, dialect=dialect, limit=limit)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -138,4 +210,4 @@ def explain_contact(*, node, contact, at: datetime | None = None, limit: int = 2
         contact=contact, member=member, at=now, behavioral=True, type=itype, window=having.window,
         start=window_start(having.window, now) if having.window else None,
         total=total, matching=matching or 0, aggregate=having.aggregate, field=having.field, value=value,
-        threshold=f"{having.op} {having.value}", restrictions=texts, rows=rows)
+        threshold=f"{having.op} {having.value}", restrictions=texts, sentences=sentences, rows=rows)

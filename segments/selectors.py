@@ -20,11 +20,15 @@ LOOKUP_LIMIT = 10
 
 
 def search_records(*, record_name: str, text: str, limit: int = LOOKUP_LIMIT) -> list:
-    """Records of a type whose name contains `text` (case-insensitive), by name."""
+    """Records of a type whose name contains `text` (case-insensitive), by name; the one record when `text` is
+    its GUID (with or without braces)."""
     record = record_type(record_name)
     if record is None:
         return []
     found = RECORD_MODELS[record.name].objects.all()
+    guid = parse_guid(text.strip())
+    if guid is not None:
+        return list(found.filter(pk=guid))
     if text.strip():
         found = found.filter(name__icontains=text.strip())
     return list(found.order_by("name")[:limit])

@@ -93,7 +93,8 @@ def segment_update(*, segment: Segment, version: int, name: str | None = None,
             raise SegmentError(f"a segment named '{name}' exists already")
         users = dependants(segment)
         if users:
-            raise SegmentInUse(f"'{segment.name}' cannot be renamed: {_names(users)} use it by name")
+            raise SegmentInUse(f"'{segment.name}' cannot be renamed: {_used_by(users)}, "
+                               f"which refer{'s' if len(users) == 1 else ''} to it by name")
         changes["name"] = name
     if description is not None:
         changes["description"] = description
@@ -135,7 +136,7 @@ def segment_go_live(*, segment: Segment) -> Segment:
 def segment_stop(*, segment: Segment) -> Segment:
     users = dependants(segment, live_only=True)
     if users:
-        raise SegmentInUse(f"'{segment.name}' cannot be stopped: live segment(s) {_names(users)} use it")
+        raise SegmentInUse(f"'{segment.name}' cannot be stopped: {_used_by(users, live=True)}")
     Segment.objects.filter(pk=segment.pk).update(state=Segment.State.STOPPED, next_evaluation_at=None,
                                                  queued_at=None)
     segment.refresh_from_db()
@@ -145,7 +146,7 @@ def segment_stop(*, segment: Segment) -> Segment:
 def segment_delete(*, segment: Segment) -> None:
     users = dependants(segment)
     if users:
-        raise SegmentInUse(f"'{segment.name}' cannot be deleted: {_names(users)} use it")
+        raise SegmentInUse(f"'{segment.name}' cannot be deleted: {_used_by(users)}")
     segment.delete()
 
 
@@ -223,7 +224,17 @@ def reset_stuck_runs(*, now: datetime | None = None) -> int:
 
 
 def _names(segments) -> str:
-    return ", ".join(f"'{s.name}'" for s in segments)
+    """'a', 'b' and 'c'."""
+    names = [f"'{s.name}'" for s in segments]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _used_by(segments, *, live: bool = False) -> str:
+    """"it is used by 'a'", "it is used by the live segment 'a'", "it is used by 2 segments: 'a' and 'b'"."""
+    kind = "live segment" if live else "segment"
+    if len(segments) == 1:
+        return f"it is used by {'the live segment ' if live else ''}{_names(segments)}"
+    return f"it is used by {len(segments)} {kind}s: {_names(segments)}"
 
 
 __all__ = [

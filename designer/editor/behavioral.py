@@ -27,10 +27,11 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from interactions.catalog import Field, FieldKind, InteractionType, interaction_type
 from segments.query import Behavioral, Clause, Group, Having, QueryError, Window, parse, unparse, validate
 from segments.query.printer import value_text
+from segments.query.validator import value_problem
 
 from .filters import FiltersForm
 from .rows import ClauseRow, DesignerState, GroupRow, renumber
-from .vocabulary import DEFAULT_TYPE, IN, OPERATOR_LABELS, ROOT, VALUELESS
+from .vocabulary import AGGREGATES, DEFAULT_TYPE, IN, OPERATOR_LABELS, ROOT, VALUELESS
 
 _OP_OF = {"atleast": ">=", "exactly": "==", "morethan": ">", "atmost": "<=", "fewer": "<", "notexactly": "!="}
 _CHOICE_OF = {v: k for k, v in _OP_OF.items()}
@@ -66,7 +67,7 @@ def state_from_post(data, prefix: str = "") -> DesignerState:
     state.root.negated = False
     previous = interaction_type(get("prev_type"))
     if previous is not None and previous.name != itype.name:
-        change_type(state, itype)
+        change_type(state, itype, previous=previous)
     return state
 
 
@@ -107,9 +108,15 @@ def _group_from_post(path, get, data, kinds) -> GroupRow:
     return group
 
 
-def change_type(state: DesignerState, itype: InteractionType) -> None:
-    """Switch to `itype`, keeping the restrictions whose fields it also has; say which were dropped."""
+def change_type(state: DesignerState, itype: InteractionType, *, previous: InteractionType | None = None) -> None:
+    """Switch to `itype`, keeping the restrictions whose fields it also has; say which were dropped and what
+    happened to an aggregate whose field the new type lacks."""
+    old = previous or state.itype
     dropped: list[str] = []
+
+    def shown(name: str) -> str:
+        fld = old.field(name)
+        return fld.display_name if fld else name
 
     def prune(group: GroupRow) -> None:
         kept = []
@@ -122,22 +129,25 @@ def change_type(state: DesignerState, itype: InteractionType) -> None:
                 if item.field:
                     item.field = itype.field(item.field).name
                 kept.append(item)
-            elif item.field not in dropped:
-                dropped.append(item.field)
+            elif shown(item.field) not in dropped:
+                dropped.append(shown(item.field))
         group.items = kept
 
     prune(state.root)
     renumber(state.root)
-    if state.aggregate != "COUNT":
-        fld = itype.field(state.agg_field) if state.agg_field else None
-        if fld is None or not fld.kind.is_numeric:
-            dropped.append(f"{state.aggregate.lower()} of {state.agg_field}".strip())
-            state.aggregate, state.agg_field = "COUNT", ""
-    state.type = itype.name
     if dropped:
         names = ", ".join(dropped)
         state.notices.append(f"{itype.display_name} has no {names}: "
                              f"{'that restriction was' if len(dropped) == 1 else 'those restrictions were'} dropped.")
+    if state.aggregate != "COUNT":
+        fld = itype.field(state.agg_field) if state.agg_field else None
+        if fld is None or not fld.kind.is_numeric:
+            of = dict(AGGREGATES)[state.aggregate]
+            what = f"{of} {shown(state.agg_field)}" if state.agg_field else of.removesuffix(" of")
+            state.notices.append(f"{itype.display_name} has no {shown(state.agg_field) or 'numeric field'} "
+                                 f"to aggregate: the filter now counts interactions instead of the {what}.")
+            state.aggregate, state.agg_field = "COUNT", ""
+    state.type = itype.name
 
 
 # --- AST -> state ----------------------------------------------------------------------------------------
@@ -217,7 +227,7 @@ def _typed_value(fld: Field, text: str) -> tuple[object, str | None]:
     if fld.kind.is_numeric:
         value = _parse_number(text)
         if value is None:
-            return None, f"{fld.name} is a number: {text!r} is not one" if text.strip() else "enter a number"
+            return None, f"{fld.display_name} is a number: {text!r} is not one" if text.strip() else "enter a number"
         return value, None
     if fld.kind is FieldKind.BOOLEAN:
         if text not in ("True", "False"):
@@ -232,7 +242,7 @@ def _typed_value(fld: Field, text: str) -> tuple[object, str | None]:
 
 def _clause_node(row: ClauseRow, itype: InteractionType) -> Clause | None:
     """The clause a row describes; sets row.errors. None for an unfinished row (no field yet)."""
-    row.errors = []
+    row.errors, row.incomplete = [], False
     if not row.field:
         return None
     fld = itype.field(row.field)
@@ -240,7 +250,7 @@ def _clause_node(row: ClauseRow, itype: InteractionType) -> Clause | None:
         row.errors.append(f"{itype.display_name} has no field {row.field}")
         return None
     row.field = fld.name
-    allowed = [op for op, _ in OPERATOR_LABELS[fld.kind]]
+    allowed = [op for op, _ in OPERATOR_LABELS[fld.kind]] + [IN]  # a query's list of instants keeps its values
     if row.op not in allowed:
         row.op = "=="
     if row.op in VALUELESS:
@@ -254,9 +264,14 @@ def _clause_node(row: ClauseRow, itype: InteractionType) -> Clause | None:
             continue
         values.append(value)
     if row.errors:
+        row.incomplete = not any(text.strip() for text in texts)
         return None
     if fld.kind is FieldKind.GUID:  # show the extracted GUID, not the pasted address
         row.values = [str(v) for v in values]
+    problems = [p for p in (value_problem(fld, v, name=fld.display_name) for v in values) if p]
+    if problems:  # in the marketer's words: the row shows the field's display name
+        row.errors.extend(problems)
+        return None
     clause = Clause(fld.name, "==" if row.op == IN else row.op, tuple(values))
     try:  # the query validator's own message for a bad value (a non-GUID, a malformed timestamp, ...)
         validate(Behavioral(itype.name, Group("AND", (clause,)), Having("COUNT", None, ">=", 1, None)))

@@ -164,15 +164,24 @@ def _operand_from_node(node) -> Operand:
 
 # --- compound state -> POST and AST ------------------------------------------------------------------------
 
+EMPTY_COMPOUND = "Add a segment or a block."
+CHOOSE_A_SEGMENT = "Choose a segment for this operand, or delete it."
+GROUP_UNFINISHED = "this group has no finished operand yet"
+
+
 def node_from_compound(state: CompoundState):
     """The query the compound form describes; None when an operand has an error or nothing is chosen yet."""
     state.errors = []
     renumber_operands(state.root)
     node = _node_from_operands(state.root)
-    if state.has_errors:
+    unchosen = [op for op in walk_operands(state.root) if op.errors in ([CHOOSE_A_SEGMENT], [GROUP_UNFINISHED])]
+    if node is None and not any(op.errors for op in walk_operands(state.root) if op not in unchosen) \
+            and not any(op.state is not None and op.state.has_errors for op in walk_operands(state.root)):
+        for operand in unchosen:  # nothing chosen yet anywhere: one hint for the whole query, no red operands
+            operand.errors = []
+        state.errors.append(EMPTY_COMPOUND)
         return None
-    if node is None:
-        state.errors.append("Choose a segment or add an interaction block.")
+    if state.has_errors:
         return None
     return parse(unparse(node))
 
@@ -184,11 +193,13 @@ def _node_from_operands(group: Operand):
         if operand.kind == "group":
             child = _node_from_operands(operand)
             if child is None and operand.operands:
-                operand.errors.append("this group has no finished operand yet")
+                operand.errors.append(GROUP_UNFINISHED)
         elif operand.kind == "block":
             child = node_from_state(operand.state)
         else:
             child = SegmentRef(operand.name) if operand.name else None
+            if child is None:  # an operand left on "(choose a segment)" is never silently left out of the query
+                operand.errors.append(CHOOSE_A_SEGMENT)
         if child is not None:
             node = child if node is None else SetOp(operand.join, node, child)
     return node

@@ -8,8 +8,9 @@ from interactions.catalog import FieldKind, parse_guid
 from interactions.models import RECORD_MODELS
 from segments.selectors import search_records
 
+from .behavioral import extract_guid
 from .rows import ClauseRow, DesignerState, walk
-from .vocabulary import IN, OPERATOR_LABELS, VALUELESS
+from .vocabulary import IN, IN_LABEL, OPERATOR_LABELS, VALUELESS
 
 
 def decorate(state: DesignerState) -> None:
@@ -23,6 +24,8 @@ def decorate(state: DesignerState) -> None:
         kind = fld.kind if fld else FieldKind.STRING
         row.fieldobj = fld
         row.ops = OPERATOR_LABELS[kind]
+        if row.op == IN and all(op != IN for op, _ in row.ops):  # a list of instants read from the query text
+            row.ops = (*row.ops, (IN, IN_LABEL))
         row.valueless = row.op in VALUELESS
         row.multi = row.op == IN
         row.input_kind = kind.value
@@ -41,7 +44,12 @@ def decorate(state: DesignerState) -> None:
             known = names.get(row.record.name, {}) if row.record else {}
             row.shown = [(value, known.get(str(parse_guid(value.strip())))) for value in row.values]
         if isinstance(row, ClauseRow) and row.record and row.lookup.strip():
-            row.results = search_records(record_name=row.record.name, text=row.lookup)
+            row.results = find_records(row.record.name, row.lookup)
     numeric = [f for f in itype.all_fields if f.kind.is_numeric]
     state.numeric_fields = numeric
     state.fields = itype.all_fields
+
+
+def find_records(record_name: str, text: str) -> list:
+    """The record lookup's matches: by name, or the one record a pasted address or GUID points to."""
+    return search_records(record_name=record_name, text=extract_guid(text))

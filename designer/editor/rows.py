@@ -24,6 +24,7 @@ class ClauseRow:
     selected: bool = False
     lookup: str = ""  # the record lookup's search text
     errors: list[str] = dc_field(default_factory=list)
+    incomplete: bool = False  # the errors only say a value is still to be entered: a hint, not shown as wrong
     path: str = ""
     kind = "clause"
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from interactions.catalog import IN, INTERACTION_TYPES, OPERATOR_LABELS
+from interactions.catalog import IN, IN_LABEL, INTERACTION_TYPES, OPERATOR_LABELS
 
-__all__ = ["IN", "OPERATOR_LABELS"]
+__all__ = ["IN", "IN_LABEL", "OPERATOR_LABELS"]
 
 ROOT = "r"
 DEFAULT_TYPE = "EmailClicked"

@@ -20,7 +20,7 @@ from segments.estimates import clause_counts, estimate_size, explain_contact
 from segments.models import Segment
 from segments.query import Behavioral, QueryError, parse, unparse
 from segments.roles import can_edit, marketer_required, viewer_required
-from segments.selectors import find_contact, search_records
+from segments.selectors import find_contact
 from segments.services import (
     ConcurrentEdit,
     SegmentError,
@@ -45,7 +45,7 @@ from ..editor.compound import (
     new_compound,
     node_from_compound,
 )
-from ..editor.decorate import decorate
+from ..editor.decorate import decorate, find_records
 from ..editor.edits import EDIT_VERBS, apply_action
 from ..editor.rows import new_state, valid_path
 from ..editor.vocabulary import AGGREGATES, COUNT_OPS, DEFAULT_TYPE, JOINS, UNITS, type_choices
@@ -83,6 +83,13 @@ class Editor:
     def has_errors(self) -> bool:
         form = self.cstate if self.compound else self.state
         return form is not None and form.has_errors
+
+    @property
+    def form_problem(self) -> str:
+        """What the form lacks, said once for the whole query (an empty compound: "Add a segment or a block.")."""
+        if self.compound and self.cstate.errors:
+            return self.cstate.errors[0]
+        return "The form has errors; the text shows the last valid query."
 
     @cached_property
     def current_query(self) -> str:
@@ -223,6 +230,14 @@ def _designer(request, segment):
     return response
 
 
+def _why_not_saveable(editor: Editor) -> str:
+    if editor.text_error is not None:
+        return f"the query text has an error: {editor.text_error['text']}"
+    if editor.compound and editor.cstate.errors:  # e.g. nothing chosen yet: "Add a segment or a block"
+        return f"{editor.cstate.errors[0].rstrip('.')} before saving."
+    return "the query has errors: fix them before saving"
+
+
 def _lifecycle(request, segment, editor: Editor, verb: str):
     data = request.POST
     name, description = data.get("name", ""), data.get("description", "")
@@ -231,8 +246,7 @@ def _lifecycle(request, segment, editor: Editor, verb: str):
     try:
         if verb in ("save", "golive"):
             if editor.node is None:
-                raise SegmentError("the query has errors: fix them before saving" if editor.text_error is None
-                                   else f"the query text has an error: {editor.text_error['text']}")
+                raise SegmentError(_why_not_saveable(editor))
             text = editor.current_query
             if segment is None:
                 segment = segment_create(name=name, query_text=text, description=description, owner=request.user)
@@ -298,7 +312,7 @@ def record_lookup(request, record):
         raise Http404("bad path")
     text = request.GET.get(f"{path}-q", request.GET.get("q", ""))
     return render(request, "designer/segment.html#lookup-results", {
-        "results": search_records(record_name=record, text=text), "path": path, "lookup_text": text,
+        "results": find_records(record, text), "path": path, "lookup_text": text,
         "post_url": request.GET.get("post_url") or reverse("segment-new")})
 
 

@@ -21,6 +21,10 @@ _LONE = {
     "&": "use '&&' to join conditions",
     "|": "use '||' to join alternatives",
 }
+# What Word, Outlook and Teams make of 'Oslo' and "Oslo": curly quotes read as the straight single quote, so a
+# pasted query works and prints back with straight quotes. Inside a straight-quoted string they are characters.
+_CURLY_QUOTES = {"\u2018": "\u2019", "\u201c": "\u201d"}
+_BOM = "\ufeff"
 # Caps the digits of a number: int() refuses very long digit strings, and no count or score needs them.
 _MAX_NUMBER_LENGTH = 40
 # Numbers are read exactly: the default context's 28 digits would round what the user wrote.
@@ -63,7 +67,8 @@ def _is_digit(ch: str) -> bool:
 
 def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
-    i, line, col, n = 0, 1, 1, len(text)
+    # A leading byte-order mark is an artefact of the file or clipboard, not part of the query.
+    i, line, col, n = (1 if text.startswith(_BOM) else 0), 1, 1, len(text)
 
     def error(message: str, at_line: int, at_col: int) -> QuerySyntaxError:
         return QuerySyntaxError(message, at_line, at_col)
@@ -100,6 +105,22 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token("STRING", "".join(chars), start_line, start_col))
             i, line, col = j + 1, cur_line, cur_col + 1
             continue
+        if ch in _CURLY_QUOTES:
+            close = _CURLY_QUOTES[ch]
+            j = text.find(close, i + 1)
+            # A closing quote followed by a letter is an apostrophe (‘O’Brien’); a line break ends the search.
+            while j != -1 and j + 1 < n and text[j + 1].isalpha():
+                j = text.find(close, j + 1)
+            value = text[i + 1:j] if j != -1 else ""
+            if j == -1 or "\n" in value:
+                raise error(f"unterminated string: no closing {close} for the {ch} that starts here; "
+                            "strings are written in single quotes: 'like this'", line, col)
+            tokens.append(Token("STRING", value, line, col))
+            col += j + 1 - i
+            i = j + 1
+            continue
+        if ch in _CURLY_QUOTES.values():
+            raise error(f"unexpected {ch}; strings are written in single quotes: 'like this'", line, col)
         if ch == '"':
             raise error("strings are written in single quotes: 'like this'", line, col)
         if _is_digit(ch) or (ch == "-" and i + 1 < n and _is_digit(text[i + 1])):

@@ -157,7 +157,7 @@ def _check_clause(clause: Clause, itype: InteractionType) -> None:
         raise _error(f"'{clause.op}' needs exactly one value", clause.pos)
     for index, value in enumerate(clause.values):
         value_pos = clause.value_pos[index] if clause.value_pos and index < len(clause.value_pos) else clause.pos
-        problem = _value_problem(fld, value)
+        problem = value_problem(fld, value)
         if problem:
             raise _error(problem, value_pos)
 
@@ -168,25 +168,26 @@ def _shown(value: object) -> str:
     return value_text(value) if isinstance(value, str | int | Decimal) else repr(value)
 
 
-def _value_problem(fld: Field, value: Value) -> str | None:
-    kind = fld.kind
+def value_problem(fld: Field, value: Value, *, name: str = "") -> str | None:
+    """What is wrong with `value` for `fld`, naming the field `name` (the designer's display name), else None."""
+    kind, name = fld.kind, name or fld.name
     if kind is FieldKind.BOOLEAN:
-        return None if isinstance(value, bool) else f"{fld.name} is compared with True or False, not {_shown(value)}"
+        return None if isinstance(value, bool) else f"{name} is compared with True or False, not {_shown(value)}"
     if kind in (FieldKind.STRING, FieldKind.GUID, FieldKind.DATETIME) and not isinstance(value, str):
-        return f"{fld.name} is {_KIND_NAMES[kind]}: write the value in quotes, not {_shown(value)}"
+        return f"{name} is {_KIND_NAMES[kind]}: write the value in quotes, not {_shown(value)}"
     if isinstance(value, str) and "\x00" in value:
-        return f"the value of {fld.name} holds a NUL character (\\x00), which no stored text can hold"
+        return f"the value of {name} holds a NUL character (\\x00), which no stored text can hold"
     if kind is FieldKind.GUID and parse_guid(value) is None:
         return f"{_shown(value)} is not a GUID"
     if kind is FieldKind.DATETIME and parse_instant(value) is None:
         return f"{_shown(value)} is not an ISO 8601 date and time, e.g. '2026-01-01T00:00:00Z'"
     if kind.is_numeric:
         if isinstance(value, bool) or not isinstance(value, int | Decimal):
-            return f"{fld.name} is {_KIND_NAMES[kind]}: compare it with a number, not {_shown(value)}"
+            return f"{name} is {_KIND_NAMES[kind]}: compare it with a number, not {_shown(value)}"
         if isinstance(value, Decimal) and not value.is_finite():
             return f"{_shown(value)} is not a number"
         if kind is FieldKind.INTEGER and isinstance(value, Decimal) and value != value.to_integral_value():
-            return f"{fld.name} holds whole numbers: {_shown(value)} is not one"
+            return f"{name} holds whole numbers: {_shown(value)} is not one"
         if isinstance(value, int) and abs(value) > MAX_INTEGER:
             return f"{_shown(value)} is out of range: whole numbers go up to {MAX_INTEGER} in size"
     return None

@@ -172,7 +172,7 @@ def test_record_lookup_by_name_and_by_pasted_address(page):
     page.select_option("#r-0-field", "CustomerJourneyId")
     settle(page)
     page.fill("#r-0-q", "spring")
-    option = page.get_by_role("button", name=re.compile("Spring launch journey"))
+    option = page.get_by_role("option", name=re.compile("Spring launch journey"))
     option.click()
     settle(page)
     expect(page.get_by_test_id("record-name")).to_have_text("Spring launch journey")

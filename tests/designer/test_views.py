@@ -164,7 +164,7 @@ def test_changing_the_type_says_what_was_dropped(signed_in, demo):
                                             "r-0-value": "pricing", "r-1-kind": "clause", "r-1-field": "City",
                                             "r-1-value": "Paris"})
     html = signed_in.post(page(), data, **HX).content.decode()
-    assert "Email opened has no OriginalUrl" in html
+    assert "Email opened has no Original URL: that restriction was dropped." in html
     assert "INTERACTION(EmailOpened, EmailOpened_ContactLink)\n    .FILTER(City == &#x27;Paris&#x27;)" in html
 
 
@@ -185,11 +185,31 @@ def test_a_pasted_address_in_an_id_field_becomes_the_guid_and_shows_the_name(sig
 
 # --- record lookups ----------------------------------------------------------------------------------
 
-def test_the_lookup_fragment_finds_records_by_name(signed_in, demo):
-    response = signed_in.get(reverse("record-lookup", args=["CustomerJourney"]), {"path": "r-0", "r-0-q": "spring"})
+LOOKUPS = [  # (what is typed or pasted into the lookup, the record found)
+    ("spring", SPRING),
+    ("SPRING", SPRING),
+    (AUTUMN, AUTUMN),
+    ("{" + AUTUMN.upper() + "}", AUTUMN),
+    ("https://contoso.crm.dynamics.com/main.aspx?appid=00001111-aaaa-2222-bbbb-3333cccc4444&pagetype=entityrecord"
+     f"&etn=msdyncrm_customerjourney&id={AUTUMN.upper()}", AUTUMN),
+    (f"https://contoso.crm.dynamics.com/main.aspx?etn=msdyncrm_customerjourney&id=%7B{AUTUMN.upper()}%7D"
+     "&pagetype=entityrecord", AUTUMN),
+    (f"http://testserver/admin/interactions/customerjourney/{AUTUMN}/change/", AUTUMN),
+]
+
+
+@pytest.mark.parametrize(("typed", "found"), LOOKUPS)
+def test_the_lookup_finds_records_by_name_address_or_guid(signed_in, demo, typed, found):
+    response = signed_in.get(reverse("record-lookup", args=["CustomerJourney"]), {"path": "r-0", "r-0-q": typed})
     html = response.content.decode()
-    assert "Spring launch journey" in html and "Autumn" not in html
-    assert f'value="pick:r-0:{SPRING}"' in html
+    assert html.count('role="option"') == 1
+    assert f'value="pick:r-0:{found}"' in html
+
+
+def test_the_lookup_marks_where_the_name_matches(signed_in, demo):
+    response = signed_in.get(reverse("record-lookup", args=["CustomerJourney"]), {"path": "r-0", "r-0-q": "LAUNCH"})
+    assertContains(response, "<span>Spring <mark>launch</mark> journey</span>", html=True)
+    assert "Autumn" not in response.content.decode()
 
 
 def test_the_lookup_refuses_unknown_types_and_paths(signed_in, demo):

@@ -1,5 +1,7 @@
 """The catalog is the one description of the store: models, tables and columns derive from it."""
 
+import re
+
 import pytest
 from django.db import models
 
@@ -10,6 +12,7 @@ from interactions.catalog import (
     interaction_type,
     record_type_for_field,
     snake_case,
+    split_words,
 )
 from interactions.models import INTERACTION_MODELS, RECORD_MODELS
 
@@ -87,3 +90,25 @@ def test_record_models_are_generated_for_every_record_type():
 )
 def test_column_names_derive_from_field_names(name, column):
     assert snake_case(name) == column
+
+
+ALL_FIELDS = {f.name: f for t in INTERACTION_TYPES for f in t.all_fields}
+
+
+@pytest.mark.parametrize("field", ALL_FIELDS.values(), ids=lambda f: f.name)
+def test_every_field_has_a_display_name_in_words(field):
+    shown = field.display_name
+    assert shown, field.name
+    assert shown[0].isupper() and shown.strip() == shown
+    # Words, not an identifier: no CamelCase run (ID is the one acronym), not the spelling of a multi-word name.
+    assert not re.search(r"[a-z][A-Z]", shown), shown
+    if len(split_words(field.name).split()) > 1:
+        assert shown != field.name, shown
+
+
+@pytest.mark.parametrize(("name", "shown"), [
+    ("CustomerJourneyId", "Customer journey"), ("LinkFriendlyName", "Link name"), ("UsageType", "Usage type"),
+    ("CountryIsoCode", "Country"), ("Timestamp", "Date and time"),
+])
+def test_display_names_are_the_marketers_words(name, shown):
+    assert ALL_FIELDS[name].display_name == shown

@@ -100,13 +100,33 @@ def test_a_segment_used_by_a_live_compound_cannot_be_stopped_or_deleted(django_c
     a = segment_go_live(segment=segment_create(name="a", query_text=OPENED))
     b = segment_create(name="b", query_text=CLICKED_45)
     segment_go_live(segment=segment_create(name="openers not clickers", query_text="SEGMENT(a) EXCEPT SEGMENT(b)"))
-    with pytest.raises(SegmentInUse, match="'a' cannot be stopped: live segment\\(s\\) 'openers not clickers' use it"):
+    with pytest.raises(SegmentInUse) as refused:
         segment_stop(segment=a)
-    with pytest.raises(SegmentInUse, match="'b' cannot be deleted: 'openers not clickers' use it"):
+    assert str(refused.value) == "'a' cannot be stopped: it is used by the live segment 'openers not clickers'"
+    with pytest.raises(SegmentInUse) as refused:
         segment_delete(segment=b)
-    with pytest.raises(SegmentInUse, match="cannot be renamed"):
+    assert str(refused.value) == "'b' cannot be deleted: it is used by 'openers not clickers'"
+    with pytest.raises(SegmentInUse) as refused:
         segment_update(segment=b, version=b.version, name="c")
+    assert str(refused.value) == ("'b' cannot be renamed: it is used by 'openers not clickers', "
+                                  "which refers to it by name")
     assert Segment.objects.count() == 3
+
+
+def test_a_refusal_names_how_many_segments_use_one_in_plain_words():
+    a = segment_go_live(segment=segment_create(name="a", query_text=OPENED))
+    for name in ("x", "y", "z"):
+        segment_go_live(segment=segment_create(name=name, query_text="SEGMENT(a)"))
+    with pytest.raises(SegmentInUse) as refused:
+        segment_stop(segment=a)
+    assert str(refused.value) == "'a' cannot be stopped: it is used by 3 live segments: 'x', 'y' and 'z'"
+    with pytest.raises(SegmentInUse) as refused:
+        segment_delete(segment=a)
+    assert str(refused.value) == "'a' cannot be deleted: it is used by 3 segments: 'x', 'y' and 'z'"
+    with pytest.raises(SegmentInUse) as refused:
+        segment_update(segment=a, version=a.version, name="b")
+    assert str(refused.value) == ("'a' cannot be renamed: it is used by 3 segments: 'x', 'y' and 'z', "
+                                  "which refer to it by name")
 
 
 def test_stop_and_delete_when_unused():

@@ -130,13 +130,14 @@ def test_changing_the_type_keeps_shared_fields_and_says_which_were_dropped():
         "r-2-kind": "group", "r-2-op": "OR", "r-2-0-kind": "clause", "r-2-0-field": "LinkId", "r-2-0-op": "ISNULL"})
     node = node_from_state(s)
     assert unparse(node) == f"INTERACTION(EmailOpened, EmailOpened_ContactLink).FILTER(City == 'Paris'){ONE}"
-    assert s.notices == ["Email opened has no OriginalUrl, LinkId: those restrictions were dropped."]
+    assert s.notices == ["Email opened has no Original URL, Link ID: those restrictions were dropped."]
 
 
 def test_changing_the_type_drops_an_aggregate_over_a_missing_field():
     s = state(type="SurveyResponse", prev_type="LeadScoreBoost", agg="SUM", agg_field="BoostValue")
     assert node_from_state(s).having.aggregate == "COUNT"
-    assert "sum of BoostValue" in s.notices[0]
+    assert s.notices == ["Survey response has no Boost value to aggregate: "
+                         "the filter now counts interactions instead of the sum of Boost value."]
 
 
 def tree(text):
@@ -198,18 +199,28 @@ def test_bad_paths_and_actions_are_ignored():
     assert unparse(node_from_state(s)) == f"{CLICKED}.FILTER(City == 'Paris'){ONE}"
 
 
-def test_operators_fit_the_field_kind():
-    assert [label for _, label in OPERATOR_LABELS[FieldKind.STRING]] == [
-        "equals", "does not equal", "is one of", "contains", "begins with", "ends with", "contains data",
-        "does not contain data"]
-    assert [op for op, _ in OPERATOR_LABELS[FieldKind.NUMBER]][:6] == ["==", "!=", ">", ">=", "<", "<="]
-    guid_labels = [label for _, label in OPERATOR_LABELS[FieldKind.GUID]]
-    assert guid_labels[:3] == ["equals", "does not equal", "is one of"]
+NUMBER_WORDS = ["equals", "does not equal", "is greater than", "is at least", "is less than", "is at most",
+                "is one of", "contains data", "does not contain data"]
+
+
+@pytest.mark.parametrize(("kind", "labels"), [
+    (FieldKind.STRING, ["equals", "does not equal", "is one of", "contains", "begins with", "ends with",
+                        "contains data", "does not contain data"]),
+    (FieldKind.GUID, ["equals", "does not equal", "is one of", "contains data", "does not contain data"]),
+    (FieldKind.NUMBER, NUMBER_WORDS),
+    (FieldKind.INTEGER, NUMBER_WORDS),
+    (FieldKind.DATETIME, ["equals", "does not equal", "is after", "is on or after", "is before", "is on or before",
+                          "contains data", "does not contain data"]),
+    (FieldKind.BOOLEAN, ["equals", "does not equal", "contains data", "does not contain data"]),
+])
+def test_operators_fit_the_field_kind_in_one_vocabulary_of_words(kind, labels):
+    assert [label for _, label in OPERATOR_LABELS[kind]] == labels
 
 
 def test_the_menus_offer_exactly_the_languages_operators():
     for kind in FieldKind:
-        assert {op for op, _ in OPERATOR_LABELS[kind]} == {*OPERATORS[kind], IN}
+        one_of = {IN} if kind not in (FieldKind.DATETIME, FieldKind.BOOLEAN) else set()
+        assert {op for op, _ in OPERATOR_LABELS[kind]} == {*OPERATORS[kind], *one_of}
 
 
 @pytest.mark.parametrize(("posted", "expected"), [

@@ -5,7 +5,14 @@ The round trip through the rendered page is proven in tests/designer/test_round_
 import pytest
 
 from designer.editor.actions import Action
-from designer.editor.compound import apply_compound_action, compound_from_node, compound_from_post, node_from_compound
+from designer.editor.compound import (
+    CHOOSE_A_SEGMENT,
+    apply_compound_action,
+    compound_from_node,
+    compound_from_post,
+    node_from_compound,
+    walk_operands,
+)
 from designer.editor.rows import valid_path
 from segments.query import SegmentRef, SetOp, parse, unparse
 
@@ -38,27 +45,48 @@ def test_a_group_first_in_a_list_means_the_same_without_parentheses():
     assert unparse(node) == "SEGMENT(a) UNION SEGMENT(b) EXCEPT SEGMENT(c)"
 
 
-def test_unfinished_operands_stay_in_the_form_but_not_in_the_query():
+def test_an_operand_left_on_choose_a_segment_is_an_error_there_never_dropped():
     data = {"c-0-kind": "segment", "c-0-name": "", "c-1-kind": "segment", "c-1-join": "EXCEPT", "c-1-name": "b",
             "c-2-kind": "segment", "c-2-join": "UNION", "c-2-name": "c"}
     state = compound_from_post(data)
-    assert unparse(node_from_compound(state)) == "SEGMENT(b) UNION SEGMENT(c)"
+    assert node_from_compound(state) is None  # not "SEGMENT(b) UNION SEGMENT(c)": that would mean something else
     assert len(state.operands) == 3
-    empty = compound_from_post({"c-0-kind": "segment", "c-0-name": ""})
-    assert node_from_compound(empty) is None and empty.errors
+    assert [op.errors for op in state.operands] == [[CHOOSE_A_SEGMENT], [], []]
+    assert state.errors == []
+
+
+@pytest.mark.parametrize("data", [
+    {"c-0-kind": "segment", "c-0-name": ""},
+    {"c-0-kind": "segment", "c-0-name": "", "c-1-kind": "segment", "c-1-join": "UNION", "c-1-name": ""},
+    {"c-0-kind": "group", "c-0-0-kind": "segment", "c-0-0-name": ""},
+])
+def test_a_compound_with_nothing_chosen_says_add_a_segment_or_a_block_once(data):
+    state = compound_from_post(data)
+    assert node_from_compound(state) is None
+    assert state.errors == ["Add a segment or a block."]
+    assert not any(op.errors for op in walk_operands(state.root))  # no operand is shown as wrong
 
 
 @pytest.mark.parametrize(("action", "expected"), [
-    ("op_add:c:segment", "SEGMENT(a) EXCEPT SEGMENT(b)"),  # a new, empty operand
     ("op_delete:c-0", "SEGMENT(b)"),
     ("op_up:c-1", "SEGMENT(b) EXCEPT SEGMENT(a)"),
-    ("op_group:c-1", "SEGMENT(a) EXCEPT SEGMENT(b)"),  # a group of b and an empty operand
     ("op_add:c:block", f"SEGMENT(a) EXCEPT SEGMENT(b) UNION {CLICKED}.HAVING(COUNT() >= 1)"),
 ])
 def test_operand_actions(action, expected):
     state = compound_from_node(parse("SEGMENT(a) EXCEPT SEGMENT(b)"))
     act(state, action)
     assert unparse(node_from_compound(state)) == expected
+
+
+@pytest.mark.parametrize(("action", "empty"), [
+    ("op_add:c:segment", "c-2"),  # a new operand on "(choose a segment)"
+    ("op_group:c-1", "c-1-1"),  # a group of b and a new, empty operand
+])
+def test_a_new_empty_operand_waits_for_its_segment(action, empty):
+    state = compound_from_node(parse("SEGMENT(a) EXCEPT SEGMENT(b)"))
+    act(state, action)
+    assert node_from_compound(state) is None
+    assert {op.path: op.errors for op in walk_operands(state.root) if op.errors} == {empty: [CHOOSE_A_SEGMENT]}
 
 
 def test_group_then_fill_then_ungroup():
