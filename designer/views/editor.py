@@ -20,7 +20,7 @@ from segments.estimates import clause_counts, estimate_size, explain_contact
 from segments.models import Segment
 from segments.query import Behavioral, QueryError, parse, unparse
 from segments.roles import can_edit, marketer_required, viewer_required
-from segments.selectors import find_contact, search_records
+from segments.selectors import find_contacts, search_records
 from segments.services import (
     ConcurrentEdit,
     SegmentError,
@@ -83,6 +83,15 @@ class Editor:
     def has_errors(self) -> bool:
         form = self.cstate if self.compound else self.state
         return form is not None and form.has_errors
+
+    @property
+    def refusal(self) -> str | None:
+        """Why Save and Go live refuse while the typed text does not parse: the text is the user's work."""
+        if self.text_error is None:
+            return None
+        error = self.text_error
+        where = f" at {error['line']}:{error['column']}" if error["line"] is not None else ""
+        return f"The query text has an error{where}: {error['message']}; fix it or undo it before saving."
 
     @cached_property
     def current_query(self) -> str:
@@ -157,12 +166,15 @@ def _context(request, segment, editor: Editor, **extra) -> dict:
         compound = {"cstate": editor.cstate, "joins": JOINS,
                     "segment_names": [n for n in names if segment is None or n != segment.name]}
     saved = segment.query if segment else ""
+    unsaved = bool(editor.node is not None and editor.current_query != saved)
     post_url = reverse("segment-detail", args=[segment.pk]) if segment else reverse("segment-new")
     return {
         **compound, "readonly": not can_edit(request.user),
         "segment": segment, "editor": editor, "state": editor.state, "post_url": post_url,
         "types": type_choices(), "count_ops": COUNT_OPS, "aggregates": AGGREGATES,
-        "units": UNITS, "unsaved": bool(editor.node is not None and editor.current_query != saved),
+        "units": UNITS, "unsaved": unsaved,
+        # what leaving the page would lose (the unsaved-changes guard); a new segment only once it was edited
+        "dirty": unsaved and (segment is not None or request.method == "POST"),
         "name": extra.pop("name", segment.name if segment else ""),
         "description": extra.pop("description", segment.description if segment else ""),
         "version": extra.pop("version", segment.version if segment else ""),
@@ -230,9 +242,10 @@ def _lifecycle(request, segment, editor: Editor, verb: str):
     status = 200
     try:
         if verb in ("save", "golive"):
+            if editor.refusal:  # never the form's query instead of the text the user typed
+                raise SegmentError(editor.refusal)
             if editor.node is None:
-                raise SegmentError("the query has errors: fix them before saving" if editor.text_error is None
-                                   else f"the query text has an error: {editor.text_error['text']}")
+                raise SegmentError("the query has errors: fix them before saving")
             text = editor.current_query
             if segment is None:
                 segment = segment_create(name=name, query_text=text, description=description, owner=request.user)
@@ -314,7 +327,7 @@ def _posted_segment(data):
 
 
 def _estimate(text: str, segment) -> dict:
-    context = {"estimate": None}
+    context = {"estimate": None, "estimated_query": text}  # the client tells a stale number by it
     if text:
         try:
             node = query_for(text, name=segment.name if segment else None)
@@ -329,7 +342,12 @@ def _estimate(text: str, segment) -> dict:
 def _explanation(data, text: str, segment) -> dict:
     wanted = data.get("explain_contact", "")
     context = {"explain_contact": wanted, "explained": True}
-    contact = find_contact(wanted)
+    picked = Action.parse(data.get("action")).extra  # "explain::<ContactId>": one of the offered matches
+    matches = find_contacts(picked or wanted)
+    if len(matches) > 1:
+        context["explain_choices"] = matches  # the person chooses; the designer never guesses which one
+        return context
+    contact = matches[0] if matches else None
     if contact is None:
         context["explain_error"] = f"No contact matches “{wanted}”." if wanted.strip() else "Enter a name or email."
     elif not text:
