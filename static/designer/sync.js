@@ -13,6 +13,7 @@
   let inflight = null;
   let issuing = false;
   let whenIdle = [];
+  let synced = false;                     // Save is being resubmitted after waiting for the sync
 
   const form = function () { return document.getElementById("designer-form"); };
   const textBox = function () { return document.getElementById("query-text"); };
@@ -86,10 +87,11 @@
   document.addEventListener("submit", function (event) {
     const submitter = event.submitter;
     if (event.target !== form() || !submitter || (submitter.value !== "save" && submitter.value !== "golive")) return;
-    if (busy() || textUnsynced()) {
+    if (!synced && (busy() || textUnsynced())) {
       event.preventDefault();
       if (textUnsynced()) enqueue({ action: "text", target: "#query-error", path: form().getAttribute("action") });
-      whenIdle.push(function () { form().requestSubmit(submitter); });
+      // once: if the sync failed (the server said why), the post goes and the server decides
+      whenIdle.push(function () { synced = true; try { form().requestSubmit(submitter); } finally { synced = false; } });
       return;
     }
     const error = document.querySelector("#query-error [data-refusal]");

@@ -19,7 +19,7 @@ from segments.services import segment_create
 
 from . import test_browser
 from .conftest import guid, make_user
-from .test_browser import CLICKED, expect, query_text, settle, type_query
+from .test_browser import CLICKED, expect, query_text, type_query
 
 browser, page = test_browser.browser, test_browser.page  # the designer's browser fixtures, shared
 
