@@ -34,16 +34,20 @@ def search_records(*, record_name: str, text: str, limit: int = LOOKUP_LIMIT) ->
     return list(found.order_by("name")[:limit])
 
 
-def find_contact(text: str) -> Contact | None:
-    """A contact by ContactId, else the first by name whose name or email contains the text."""
+def find_contacts(text: str, *, limit: int = LOOKUP_LIMIT) -> list[Contact]:
+    """The contacts a person means by `text`: the one with that ContactId or that exact email, else those whose
+    name or email contains it, by name (at most `limit`). Several matches are for the person to choose from."""
     text = text.strip()
     if not text:
-        return None
+        return []
     guid = parse_guid(text)
     if guid is not None:
-        return Contact.objects.filter(pk=guid).first()
-    return (Contact.objects.filter(Q(full_name__icontains=text) | Q(email__icontains=text))
-            .order_by("full_name").first())
+        return list(Contact.objects.filter(pk=guid))
+    exact = list(Contact.objects.filter(email__iexact=text)[:2])
+    if len(exact) == 1:
+        return exact
+    return list(Contact.objects.filter(Q(full_name__icontains=text) | Q(email__icontains=text))
+                .order_by("full_name", "contact_id")[:limit])
 
 
 def members_of(*, segments: Iterable, search: str = "") -> QuerySet[Membership]:

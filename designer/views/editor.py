@@ -20,7 +20,7 @@ from segments.estimates import clause_counts, estimate_size, explain_contact
 from segments.models import Segment
 from segments.query import Behavioral, QueryError, parse, unparse
 from segments.roles import can_edit, marketer_required, viewer_required
-from segments.selectors import find_contact
+from segments.selectors import find_contacts
 from segments.services import (
     ConcurrentEdit,
     SegmentError,
@@ -90,6 +90,14 @@ class Editor:
         if self.compound and self.cstate.errors:
             return self.cstate.errors[0]
         return "The form has errors; the text shows the last valid query."
+
+    def refusal(self) -> str | None:
+        """Why Save and Go live refuse while the typed text does not parse: the text is the user's work."""
+        if self.text_error is None:
+            return None
+        error = self.text_error
+        where = f" at {error['line']}:{error['column']}" if error["line"] is not None else ""
+        return f"The query text has an error{where}: {error['message']}; fix it or undo it before saving."
 
     @cached_property
     def current_query(self) -> str:
@@ -164,12 +172,15 @@ def _context(request, segment, editor: Editor, **extra) -> dict:
         compound = {"cstate": editor.cstate, "joins": JOINS,
                     "segment_names": [n for n in names if segment is None or n != segment.name]}
     saved = segment.query if segment else ""
+    unsaved = bool(editor.node is not None and editor.current_query != saved)
     post_url = reverse("segment-detail", args=[segment.pk]) if segment else reverse("segment-new")
     return {
         **compound, "readonly": not can_edit(request.user),
         "segment": segment, "editor": editor, "state": editor.state, "post_url": post_url,
         "types": type_choices(), "count_ops": COUNT_OPS, "aggregates": AGGREGATES,
-        "units": UNITS, "unsaved": bool(editor.node is not None and editor.current_query != saved),
+        "units": UNITS, "unsaved": unsaved,
+        # what leaving the page would lose (the unsaved-changes guard); a new segment only once it was edited
+        "dirty": unsaved and (segment is not None or request.method == "POST"),
         "name": extra.pop("name", segment.name if segment else ""),
         "description": extra.pop("description", segment.description if segment else ""),
         "version": extra.pop("version", segment.version if segment else ""),
@@ -245,6 +256,8 @@ def _lifecycle(request, segment, editor: Editor, verb: str):
     status = 200
     try:
         if verb in ("save", "golive"):
+            if editor.refusal:  # never the form's query instead of the text the user typed
+                raise SegmentError(editor.refusal)
             if editor.node is None:
                 raise SegmentError(_why_not_saveable(editor))
             text = editor.current_query
@@ -328,7 +341,7 @@ def _posted_segment(data):
 
 
 def _estimate(text: str, segment) -> dict:
-    context = {"estimate": None}
+    context = {"estimate": None, "estimated_query": text}  # the client tells a stale number by it
     if text:
         try:
             node = query_for(text, name=segment.name if segment else None)
@@ -343,7 +356,12 @@ def _estimate(text: str, segment) -> dict:
 def _explanation(data, text: str, segment) -> dict:
     wanted = data.get("explain_contact", "")
     context = {"explain_contact": wanted, "explained": True}
-    contact = find_contact(wanted)
+    picked = Action.parse(data.get("action")).extra  # "explain::<ContactId>": one of the offered matches
+    matches = find_contacts(picked or wanted)
+    if len(matches) > 1:
+        context["explain_choices"] = matches  # the person chooses; the designer never guesses which one
+        return context
+    contact = matches[0] if matches else None
     if contact is None:
         context["explain_error"] = f"No contact matches “{wanted}”." if wanted.strip() else "Enter a name or email."
     elif not text:

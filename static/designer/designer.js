@@ -33,6 +33,8 @@
     let view = "designer";
     try { view = localStorage.getItem(VIEW) || "designer"; } catch (e) { /* ignore */ }
     if (new URLSearchParams(location.search).get("view") === "query") view = "query";
+    const editor = document.getElementById("editor");
+    if (editor && editor.dataset.view) view = editor.dataset.view;  // the server's: e.g. back at a refused text
     showView(view, false);
     let full = false;
     try { full = localStorage.getItem(FULL) === "1"; } catch (e) { /* ignore */ }
