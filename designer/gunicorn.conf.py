@@ -18,6 +18,7 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 # A fixed set of threads: persistent connections are reused, never multiplied (settings.DATABASES).
 os.environ.setdefault("DB_CONN_MAX_AGE", "60")
+os.environ.setdefault("DB_APPLICATION_NAME", "segment-designer-web")
 
 # The estimate latency histogram is observed in whichever worker served the estimate; prometheus-client's
 # multiprocess mode adds the workers' files up at /metrics. The directory is emptied at every start, as
@@ -25,8 +26,9 @@ os.environ.setdefault("DB_CONN_MAX_AGE", "60")
 if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
     shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
     os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    created = None
 else:
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="segment-designer-metrics-")
+    created = os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="segment-designer-metrics-")
 
 # Only now: prometheus-client picks its multiprocess storage when first imported, and the workers fork from here.
 from prometheus_client import multiprocess  # noqa: E402
@@ -34,3 +36,8 @@ from prometheus_client import multiprocess  # noqa: E402
 
 def child_exit(server, worker):
     multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    if created:
+        shutil.rmtree(created, ignore_errors=True)

@@ -102,7 +102,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
 else:
     # A database that does not answer fails a request (and /readyz) in seconds instead of hanging it.
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["connect_timeout"] = int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
+    # pg_stat_activity tells the web server's connections (gunicorn.conf.py) from the workers'.
+    options["application_name"] = os.environ.get("DB_APPLICATION_NAME", "segment-designer")
     # PgBouncer in transaction mode cannot keep a server-side cursor across transactions.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False)
 
