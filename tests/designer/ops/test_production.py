@@ -42,6 +42,7 @@ SECRET = "production-test-" + "k" * 50
 METRICS_TOKEN = "scrape-me-" + "t" * 20
 # The proxy in front says the client spoke HTTPS (settings: SECURE_PROXY_SSL_HEADER), as in production.
 HTTPS = {"X-Forwarded-Proto": "https"}
+ESTIMATED = "INTERACTION(EmailOpened, EmailOpened_ContactLink).HAVING(COUNT() >= 1)"
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.redis, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -195,7 +196,7 @@ def test_an_unknown_page_and_a_server_error_show_no_configuration(stack, django_
         assert secret.encode() not in body, (status, secret)
 
 
-def test_health_readiness_and_metrics(stack):
+def test_health_readiness_and_metrics(stack, django_user_model):
     status, _, body = request("/healthz")
     assert (status, json.loads(body)) == (200, {"status": "ok"})
 
@@ -207,6 +208,13 @@ def test_health_readiness_and_metrics(stack):
     assert json.loads(body) == {"status": "ready", "failed": [], "checks": {
         "database": "ok", "migrations": "ok", "broker": "ok", "worker": "ok", "beat": "ok"}}
 
+    cookies = sign_in(django_user_model)
+    for _ in range(3):  # whichever gunicorn worker answers, the scrape adds them all up
+        status, _, _ = request("/segments/estimate/", data={"current_query": ESTIMATED}, cookies=cookies,
+                               headers={"X-CSRFToken": cookies["csrftoken"], "Origin": f"https://127.0.0.1:{WEB_PORT}",
+                                        "Referer": f"https://127.0.0.1:{WEB_PORT}/segments/new/"})
+        assert status == 200
+
     assert request("/metrics")[0] == 401
     assert request("/metrics", headers={"Authorization": "Bearer wrong"})[0] == 401
     status, headers, body = request("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
@@ -216,6 +224,9 @@ def test_health_readiness_and_metrics(stack):
             "segment_designer_segment_refresh_lag_seconds", "segment_designer_queue_depth",
             "segment_designer_interactions_stored", "segment_designer_estimate_seconds",
             "segment_designer_broker_up"} <= set(families)
+    [estimates] = [s.value for s in families["segment_designer_estimate_seconds"].samples
+                   if s.name == "segment_designer_estimate_seconds_count"]
+    assert estimates == 3
     depths = {s.labels["queue"]: s.value for s in families["segment_designer_queue_depth"].samples}
     assert set(depths) == set(celery_app.amqp.queues)
 
