@@ -94,5 +94,6 @@ def test_the_admin_works_under_the_policy_with_no_violation(browser, live_server
     for url in ("/admin/", "/admin/segments/segment/", f"/admin/segments/segment/{segment.pk}/change/"):
         assert page.goto(url).status == 200
         problems.extend(f"{url}: {v}" for v in page.evaluate("window.__violations || []"))
+    expect(page.locator("pre.query")).to_have_css("white-space", "pre-wrap")  # from the console's stylesheet
     context.close()
     assert problems == []
