@@ -14,6 +14,7 @@ import os
 
 import redis
 from django.conf import settings
+from django.db import DatabaseError
 from django.db.models import Count, Q, Sum
 from django.http import HttpResponse
 from django.utils import timezone
@@ -46,9 +47,14 @@ class StoreCollector:
     """Figures read from the database and the broker at each scrape."""
 
     def collect(self):
-        yield from self._runs()
-        yield self._lag()
-        yield from self._interactions()
+        up = GaugeMetricFamily(f"{PREFIX}_database_up", "1 when the database answers.")
+        try:
+            families = [*self._runs(), self._lag(), *self._interactions()]
+        except DatabaseError:  # a scrape still answers, and says what is down
+            families = []
+        up.add_metric([], 1 if families else 0)
+        yield up
+        yield from families
         if settings.CELERY_BROKER_URL:
             yield from self._broker()
 

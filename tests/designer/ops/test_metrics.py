@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from celery import Celery
+from django.db import OperationalError, connection
 from django.urls import reverse
 from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
@@ -82,6 +83,7 @@ def test_refresh_lag_of_every_live_segment_and_the_interactions_stored(client, s
     stored = samples(families["segment_designer_interactions_stored"])
     assert (stored[(("type", "EmailOpened"),)], stored[(("type", "EmailClicked"),)]) == (3, 1)
     assert samples(families["segment_designer_interactions_stored_all_types"]) == {(): 4}
+    assert samples(families["segment_designer_database_up"]) == {(): 1}
     assert "segment_designer_queue_depth" not in families  # no broker: tasks run in-process
 
 
@@ -122,3 +124,16 @@ def test_a_broker_that_does_not_answer_reads_as_down(client, settings):
     families = scrape(client)
     assert samples(families["segment_designer_broker_up"]) == {(): 0}
     assert "segment_designer_queue_depth" not in families
+
+
+def test_a_database_that_does_not_answer_reads_as_down(client, settings, monkeypatch):
+    settings.CELERY_BROKER_URL = ""
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection to server at 10.0.0.9 failed")
+
+    monkeypatch.setattr(connection, "cursor", refuse)
+    response = client.get("/metrics")
+    families = {f.name: f for f in text_string_to_metric_families(response.content.decode())}
+    assert samples(families["segment_designer_database_up"]) == {(): 0}
+    assert "segment_designer_evaluation_runs" not in families and b"10.0.0.9" not in response.content
