@@ -35,7 +35,9 @@ from ..conftest import make_user
 
 ROOT = Path(__file__).resolve().parents[3]
 BIN = Path(sys.executable).parent
-REDIS_PORT, WEB_PORT = 6401, 8101
+# Ports of our own; each xdist worker (`make test` runs two) may start this stack, on ports of its own.
+_OFFSET = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+REDIS_PORT, WEB_PORT = 6401 + _OFFSET, 8101 + _OFFSET
 WEB_CONCURRENCY, WEB_THREADS = 2, 4
 BASE = f"http://127.0.0.1:{WEB_PORT}"
 SECRET = "production-test-" + "k" * 50
@@ -80,14 +82,19 @@ def stop(process: subprocess.Popen, sig=signal.SIGTERM):
             process.wait(5)
 
 
+def start_redis(folder: Path) -> subprocess.Popen:
+    redis = subprocess.Popen(["redis-server", "--port", str(REDIS_PORT), "--bind", "127.0.0.1", "--save", "",
+                              "--appendonly", "no", "--dir", str(folder)], stdout=subprocess.DEVNULL,
+                             start_new_session=True)
+    wait_for(lambda: answers(REDIS_PORT), "our Redis")
+    return redis
+
+
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory, django_db_setup, django_db_blocker):
     """Redis (ours), collectstatic, then web, worker and beat from the Procfile; stopped by pid at the end."""
     tmp = tmp_path_factory.mktemp("production")
-    redis = subprocess.Popen(["redis-server", "--port", str(REDIS_PORT), "--bind", "127.0.0.1", "--save", "",
-                              "--appendonly", "no", "--dir", str(tmp)], stdout=subprocess.DEVNULL,
-                             start_new_session=True)
-    wait_for(lambda: answers(REDIS_PORT), "our Redis")
+    redis = {"process": start_redis(tmp)}
     db = connection.settings_dict
     # DEBUG unset (the suite sets it for itself): production's default must be off.
     env = {k: v for k, v in os.environ.items()
@@ -109,10 +116,10 @@ def stack(tmp_path_factory, django_db_setup, django_db_blocker):
             processes[name] = subprocess.Popen([str(BIN / argv[0]), *argv[1:]], cwd=ROOT, env=env, stdout=out,
                                                stderr=subprocess.STDOUT, start_new_session=True)
     wait_for(lambda: answers(WEB_PORT), "gunicorn", logs=logs)
-    yield {"redis": redis, "processes": processes, "logs": logs, "static": tmp / "static"}
+    yield {"redis": redis, "tmp": tmp, "processes": processes, "logs": logs}
     for process in processes.values():
         stop(process)
-    stop(redis)
+    stop(redis["process"])
 
 
 def request(path, *, data=None, headers=None, cookies=None):
@@ -259,8 +266,11 @@ def test_database_connections_stay_bounded_under_concurrent_api_reads(stack, dja
 
 
 def test_readiness_names_the_broker_once_it_stops(stack):
-    stop(stack["redis"])
-    status, _, body = request("/readyz")
+    stop(stack["redis"]["process"])
+    try:
+        status, _, body = request("/readyz")
+    finally:
+        stack["redis"]["process"] = start_redis(stack["tmp"])  # the worker and beat reconnect by themselves
     answer = json.loads(body)
     assert status == 503 and "broker" in answer["failed"] and answer["checks"]["broker"] == "unreachable"
     assert str(REDIS_PORT).encode() not in body and b"redis" not in body.lower()
