@@ -192,6 +192,8 @@ METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 WORKER_HEARTBEAT_INTERVAL = float(os.environ.get("WORKER_HEARTBEAT_INTERVAL", "10"))
 READY_WORKER_MAX_AGE = float(os.environ.get("READY_WORKER_MAX_AGE", "60"))
 READY_BEAT_MAX_AGE = float(os.environ.get("READY_BEAT_MAX_AGE", "180"))
+# Where in the broker's Redis they are kept (one prefix per installation sharing a Redis).
+HEARTBEAT_KEY_PREFIX = os.environ.get("HEARTBEAT_KEY_PREFIX", "segment-designer:heartbeat")
 
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "segments")
 CELERY_BROKER_TRANSPORT_OPTIONS = {

@@ -19,9 +19,15 @@ from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
-WORKERS_KEY = "segment-designer:heartbeat:workers"
-BEAT_KEY = "segment-designer:heartbeat:beat"
 _FORGET_AFTER = 24 * 3600  # a worker gone for a day leaves the set
+
+
+def workers_key() -> str:
+    return f"{settings.HEARTBEAT_KEY_PREFIX}:workers"
+
+
+def beat_key() -> str:
+    return f"{settings.HEARTBEAT_KEY_PREFIX}:beat"
 
 
 @cache
@@ -38,19 +44,20 @@ def _now(client: redis.Redis) -> float:
 def record_worker_heartbeat(hostname: str) -> None:
     client = broker_client(settings.CELERY_BROKER_URL)
     now = _now(client)
-    client.pipeline().zadd(WORKERS_KEY, {hostname: now}).zremrangebyscore(WORKERS_KEY, 0, now - _FORGET_AFTER).execute()
+    key = workers_key()
+    client.pipeline().zadd(key, {hostname: now}).zremrangebyscore(key, 0, now - _FORGET_AFTER).execute()
 
 
 def record_beat_tick() -> None:
     client = broker_client(settings.CELERY_BROKER_URL)
-    client.set(BEAT_KEY, repr(_now(client)))
+    client.set(beat_key(), repr(_now(client)))
 
 
 def ages(client: redis.Redis) -> tuple[float | None, float | None]:
     """Seconds since the newest worker heartbeat and since beat's last tick (None: never recorded)."""
     now = _now(client)
-    newest = client.zrevrange(WORKERS_KEY, 0, 0, withscores=True)
-    tick = client.get(BEAT_KEY)
+    newest = client.zrevrange(workers_key(), 0, 0, withscores=True)
+    tick = client.get(beat_key())
     return (now - newest[0][1] if newest else None), (now - float(tick) if tick is not None else None)
 
 
