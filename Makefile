@@ -14,6 +14,8 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# The development server, with DEBUG (and its development secret key): never how production runs (README: Production).
+run: export DEBUG := 1
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty

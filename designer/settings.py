@@ -2,13 +2,15 @@
 
 DATABASE_URL       default: an SQLite file in the project folder (the embedded default)
 CELERY_BROKER_URL  unset: tasks run in-process, eagerly; set (redis://...): real workers
-SECRET_KEY, DEBUG, ALLOWED_HOSTS
+SECRET_KEY, DEBUG (off unless set: `make run` sets it), ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS
+The README's Configuration table lists every variable.
 """
 
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -20,10 +22,23 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in ("1", "true", "yes", "on")
 
 
-DEBUG = env_bool("DEBUG", True)
-# The fallback key only exists so that a fresh clone runs; `check --deploy` flags it.
-SECRET_KEY = os.environ.get("SECRET_KEY", "django-insecure-segment-designer-local-development-only")
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+# Off unless asked for: a forgotten variable must not put the debug page (with every setting) in production.
+DEBUG = env_bool("DEBUG", False)
+# The fallback key only exists so that `make run` works on a fresh clone; without DEBUG it is refused.
+DEVELOPMENT_SECRET_KEY = "django-insecure-segment-designer-local-development-only"
+SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+if not DEBUG and (SECRET_KEY == DEVELOPMENT_SECRET_KEY or SECRET_KEY.startswith("django-insecure")
+                  or len(SECRET_KEY) < 50):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is unset or insecure while DEBUG is off: set SECRET_KEY to a long random value (50+ characters, "
+        "e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'), or DEBUG=1 for local development.")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
+# The origins (scheme://host[:port]) that may post forms when the site is reached through a proxy or another name.
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "designer.console.apps.ConsoleConfig",  # the admin, with our site as the default one
@@ -42,6 +57,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, right after security (its headers apply)
+    "designer.ops.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -70,15 +87,27 @@ TEMPLATES = [
     },
 ]
 
+# Persistent connections only where a fixed set of threads reuses them: designer/gunicorn.conf.py sets
+# DB_CONN_MAX_AGE for its workers. runserver opens a thread per request, and a persistent connection per
+# thread exhausts PostgreSQL's max_connections under load (README: Production, Database connections).
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=60,
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the designer read while an in-process evaluation writes.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
+else:
+    # A database that does not answer fails a request (and /readyz) in seconds instead of hanging it.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["connect_timeout"] = int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
+    # pg_stat_activity tells the web server's connections (gunicorn.conf.py) from the workers'.
+    options["application_name"] = os.environ.get("DB_APPLICATION_NAME", "segment-designer")
+    # PgBouncer in transaction mode cannot keep a server-side cursor across transactions.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -96,7 +125,16 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# Without DEBUG, `collectstatic` writes hashed, gzip- and brotli-compressed copies that WhiteNoise serves
+# with far-future cache headers; with DEBUG, files are served as they are, so no collectstatic is needed.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG
+                    else "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+# With DEBUG, WhiteNoise serves the source folders and looks again at every request.
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
@@ -117,21 +155,45 @@ CELERY_TIMEZONE = "UTC"
 INGEST_MAX_BYTES = int(os.environ.get("INGEST_MAX_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(INGEST_MAX_BYTES, 2_621_440)
 
-if not DEBUG:
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+# HTTPS: on by default without DEBUG, each switchable for a deployment behind a proxy that does it already.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Probes and scrapers speak plain HTTP inside the network; a redirect would fail them.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+if env_bool("SECURE_PROXY_SSL_HEADER", not DEBUG):
+    # Trust X-Forwarded-Proto only behind a proxy that sets it (and strips a client's own).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Scripts and styles only from our own static files (htmx included); nothing inline, no frames.
+CONTENT_SECURITY_POLICY = os.environ.get("CONTENT_SECURITY_POLICY", (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"))
 
+# LOG_FORMAT=json: one JSON object per line, with an evaluation's or an ingest's figures as fields.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "designer.ops.logging.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler",
+                             "formatter": "json" if os.environ.get("LOG_FORMAT") == "json" else "text"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# /metrics answers only `Authorization: Bearer <METRICS_TOKEN>` when the token is set.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# /readyz: how often a worker records its heartbeat, and how old a worker heartbeat or beat tick may be.
+# Beat wakes at least every minute (the refresh schedule), so three minutes means it has stopped.
+WORKER_HEARTBEAT_INTERVAL = float(os.environ.get("WORKER_HEARTBEAT_INTERVAL", "10"))
+READY_WORKER_MAX_AGE = float(os.environ.get("READY_WORKER_MAX_AGE", "60"))
+READY_BEAT_MAX_AGE = float(os.environ.get("READY_BEAT_MAX_AGE", "180"))
+# Where in the broker's Redis they are kept (one prefix per installation sharing a Redis).
+HEARTBEAT_KEY_PREFIX = os.environ.get("HEARTBEAT_KEY_PREFIX", "segment-designer:heartbeat")
 
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "segments")
 CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -142,6 +204,9 @@ if os.environ.get("CELERY_UNACKED_RESTORE_SECONDS"):
     # How often a worker looks for such tasks (kombu's default sweep is about every 100 s).
     CELERY_BROKER_TRANSPORT_OPTIONS.update(
         unacked_restore_interval=int(os.environ["CELERY_UNACKED_RESTORE_SECONDS"]), unacked_restore_throttle=1)
+# Beat records each tick where /readyz sees it (designer/ops/heartbeat.py).
+CELERY_BEAT_SCHEDULER = "designer.ops.heartbeat:TickRecordingScheduler"
+CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get("CELERY_BEAT_SCHEDULE_FILENAME", "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "refresh-due-segments": {"task": "segments.tasks.refresh_due_segments", "schedule": 60.0},
     "reset-stuck-runs": {"task": "segments.tasks.reset_stuck_runs", "schedule": 300.0},

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from .api.site import api
+from .ops import health, metrics
 from .views import editor, members, segments
 
 urlpatterns = [
@@ -22,4 +23,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),  # the JSON API; schema at /api/openapi.json, docs at /api/docs
+    path("healthz", health.healthz, name="healthz"),  # probes: no sign-in, no configuration shown
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
 ]

@@ -9,7 +9,9 @@ InteractionId that is already stored is counted as a duplicate and changes nothi
 from __future__ import annotations
 
 import difflib
+import logging
 import math
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -23,6 +25,7 @@ from .maintenance import summarize_new_ranges
 from .models import INTERACTION_MODELS, RECORD_MODELS, Contact
 from .signals import interactions_stored
 
+logger = logging.getLogger(__name__)
 BATCH_ROWS = 5000
 MAX_REPORTED_ERRORS = 1000
 _BIGINT = 2**63
@@ -351,14 +354,42 @@ class _Stager:
 def ingest(
     objects: Iterable[tuple[int, object]],
     *,
+    source: str = "",
     skip_invalid: bool = False,
     on_error: Callable[[IngestError], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> IngestResult:
     """Validate and store (position, object) pairs; all-or-nothing unless skip_invalid.
 
-    Raises IngestRejected (nothing written) when any object is bad and skip_invalid is off.
+    Raises IngestRejected (nothing written) when any object is bad and skip_invalid is off. Logs one line
+    per call: the `source` (api, a file name), the lines read and written, the duration and the outcome.
     """
+    lines = 0
+
+    def counted():
+        nonlocal lines
+        for item in objects:
+            lines += 1
+            yield item
+
+    started, outcome, result = time.monotonic(), "failed", None
+    try:
+        result = _ingest(counted(), skip_invalid=skip_invalid, on_error=on_error, on_progress=on_progress)
+        outcome = "stored"
+        return result
+    except IngestRejected as rejected:
+        outcome, result = "rejected", rejected.result
+        raise
+    finally:
+        logger.info("ingest source=%(source)s lines=%(lines)s written=%(written)s duplicates=%(duplicates)s "
+                    "invalid=%(invalid)s duration_ms=%(duration_ms)s outcome=%(outcome)s",
+                    {"source": source or "-", "lines": lines, "outcome": outcome,
+                     "written": result.inserted_total + result.records if result and outcome == "stored" else 0,
+                     "duplicates": result.duplicates if result else 0, "invalid": result.error_count if result else 0,
+                     "duration_ms": int((time.monotonic() - started) * 1000)})
+
+
+def _ingest(objects, *, skip_invalid, on_error, on_progress) -> IngestResult:
     result = IngestResult()
 
     def report(error: IngestError):

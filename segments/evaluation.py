@@ -15,6 +15,7 @@ workers from evaluating the same segment at once.
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import datetime, timedelta
 
@@ -28,6 +29,7 @@ from .query import compile_query, parse
 from .query.compiler import compile_touched
 from .services import dependants, next_evaluation, segment_request_evaluation, segment_sources
 
+logger = logging.getLogger(__name__)
 _LOCK_NAMESPACE = 0x5E6  # pg advisory locks take (namespace, id); this one is ours
 NEW = "segment_new_members"
 AFFECTED = "segment_affected"
@@ -217,3 +219,7 @@ def _finish(run: EvaluationRun, started: float, *, status, error: str = "", **co
     for key, value in counts.items():
         setattr(run, key, value)
     run.save()
+    logger.info("evaluation segment=%(segment)s run=%(run)s mode=%(mode)s outcome=%(outcome)s "
+                "duration_ms=%(duration_ms)s members=%(members)s added=%(added)s removed=%(removed)s",
+                {"segment": run.segment_id, "run": run.pk, "mode": run.mode, "outcome": status,
+                 "duration_ms": run.duration_ms, "members": run.members, "added": run.added, "removed": run.removed})

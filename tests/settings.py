@@ -20,7 +20,11 @@ if "DATABASE_URL" not in os.environ and _answers("127.0.0.1", 5432):
     os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/segment_designer"
 if "TEST_REDIS_URL" not in os.environ and _answers("127.0.0.1", 6379):
     os.environ["TEST_REDIS_URL"] = "redis://127.0.0.1:6379/15"
-os.environ.pop("CELERY_BROKER_URL", None)  # unit tests run tasks in-process; broker tests start real workers
+os.environ.pop("CELERY_BROKER_URL", None)
+# The suite (and the workers and commands it starts) configures itself as `make run` does: plain HTTP, static
+# files unhashed, the development key. Django's test runner still answers with DEBUG off; the production
+# test (tests/designer/test_production.py) starts its own server with DEBUG=0.
+os.environ.setdefault("DEBUG", "1")  # unit tests run tasks in-process; broker tests start real workers
 
 from designer.settings import *  # noqa: E402,F403
 from designer.settings import BASE_DIR, DATABASES  # noqa: E402

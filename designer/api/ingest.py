@@ -58,7 +58,7 @@ def ingest_interactions(request):
     if not isinstance(items, list):
         raise ApiError(400, "body must be a JSON array of import objects")
     try:
-        result = ingest(enumerate(items))
+        result = ingest(enumerate(items), source="api")
     except IngestRejected as rejected:
         raise ApiError(400, f"{rejected.result.error_count} invalid item(s); nothing was written",
                        errors=[e.as_dict() for e in rejected.result.errors]) from None

@@ -49,6 +49,7 @@ from ..editor.decorate import decorate, find_records
 from ..editor.edits import EDIT_VERBS, apply_action
 from ..editor.rows import new_state, valid_path
 from ..editor.vocabulary import AGGREGATES, COUNT_OPS, DEFAULT_TYPE, JOINS, UNITS, type_choices
+from ..ops.metrics import ESTIMATE_SECONDS
 from .members import POLLING
 
 PAGE_TEMPLATE = "designer/segment.html"
@@ -345,8 +346,9 @@ def _estimate(text: str, segment) -> dict:
     if text:
         try:
             node = query_for(text, name=segment.name if segment else None)
-            context["estimate"] = estimate_size(node=node, segment=segment)
-            context["clauses"] = clause_counts(node=node)
+            with ESTIMATE_SECONDS.time():
+                context["estimate"] = estimate_size(node=node, segment=segment)
+                context["clauses"] = clause_counts(node=node)
             context["changed"] = segment is not None and unparse(node) != segment.query
         except QueryError as exc:
             context["estimate_error"] = str(exc)

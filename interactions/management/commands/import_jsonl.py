@@ -73,7 +73,8 @@ class Command(BaseCommand):
                 bar.update(sources.bytes_read - bar.n)
 
         try:
-            result = ingest(sources.objects(), skip_invalid=skip_invalid, on_error=on_error, on_progress=on_progress)
+            result = ingest(sources.objects(), source=",".join("stdin" if p == "-" else p for p in paths),
+                            skip_invalid=skip_invalid, on_error=on_error, on_progress=on_progress)
         except IngestRejected as rejected:
             raise CommandError(
                 f"{rejected.result.error_count:,} invalid line(s); nothing was written "
