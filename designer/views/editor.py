@@ -92,6 +92,7 @@ class Editor:
             return self.cstate.errors[0]
         return "The form has errors; the text shows the last valid query."
 
+    @property
     def refusal(self) -> str | None:
         """Why Save and Go live refuse while the typed text does not parse: the text is the user's work."""
         if self.text_error is None:
