@@ -44,6 +44,12 @@ def can_ingest(user) -> bool:
     return can_administer(user) or INGEST in _groups(user)
 
 
+def can_issue_token(issuer, user) -> bool:
+    """Whether `issuer` may create an API token that acts as `user`: their own, or anyone's for a superuser
+    (a key acts with all of its user's rights, so nobody gets one for a user with more rights than their own)."""
+    return bool(getattr(issuer, "is_superuser", False) or (issuer.is_authenticated and issuer.pk == user.pk))
+
+
 def _require(check, what: str):
     def decorator(view):
         @wraps(view)

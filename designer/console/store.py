@@ -9,6 +9,8 @@ Timestamp), measured at 0.75 s on 2.85 million rows.
 """
 
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import CharField, Value
 from django.urls import reverse
@@ -16,6 +18,7 @@ from django.utils.html import format_html, format_html_join
 
 from interactions.catalog import FieldKind
 from interactions.models import INTERACTION_MODELS, RECORD_MODELS, ApiToken, Contact
+from segments.roles import can_issue_token
 
 from .paginator import LargeTablePaginator
 from .permissions import AdministratorsOnly, GuidSearch, as_guid
@@ -33,7 +36,20 @@ class ApiTokenAdmin(AdministratorsOnly, admin.ModelAdmin):
     list_select_related = ["user"]
     date_hierarchy = "created"
 
+    def get_readonly_fields(self, request, obj=None):
+        # A token never changes hands: its key, known to whoever holds it, would then act as someone else.
+        return [*self.readonly_fields, "user"] if obj is not None else self.readonly_fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user" and not request.user.is_superuser:
+            # Only superusers issue tokens for others (segments/roles.py: can_issue_token).
+            kwargs["queryset"] = get_user_model().objects.filter(pk=request.user.pk)
+            kwargs["initial"] = request.user.pk
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def save_model(self, request, obj, form, change):
+        if not change and not can_issue_token(request.user, obj.user):
+            raise PermissionDenied("only superusers issue API tokens for other users than themselves")
         if change:
             super().save_model(request, obj, form, change)
             return

@@ -1,4 +1,4 @@
-"""POST /api/interactions: token auth (of the Ingest group), per-item errors with nothing written, size limit, idempotence."""
+"""POST /api/interactions: token auth (Ingest group), per-item errors, nothing half-written, size limit, idempotence."""
 
 import json
 
