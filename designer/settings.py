@@ -3,9 +3,11 @@
 DATABASE_URL       default: an SQLite file in the project folder (the embedded default)
 CELERY_BROKER_URL  unset: tasks run in-process, eagerly; set (redis://...): real workers
 SECRET_KEY, DEBUG, ALLOWED_HOSTS
+AXES_FAILURE_LIMIT, AXES_COOLOFF_MINUTES, AXES_LOCKOUT_PARAMETERS, AXES_ENABLED  sign-in throttling
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -38,6 +40,7 @@ INSTALLED_APPS = [
     "interactions",
     "segments",
     "designer",
+    "axes",  # sign-in throttling (below)
 ]
 
 MIDDLEWARE = [
@@ -49,6 +52,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a locked-out sign-in into the lockout page
 ]
 
 ROOT_URLCONF = "designer.urls"
@@ -97,6 +101,20 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account from one address,
+# that pair is locked out for AXES_COOLOFF_MINUTES (every attempt meanwhile restarts the cool-off); a successful
+# sign-in forgets earlier failures. `manage.py axes_reset` unlocks everyone. API tokens are not throttled here.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+# "username+ip_address": the pair; "username,ip_address": either one alone locks (anyone could lock an account).
+AXES_LOCKOUT_PARAMETERS = [group.split("+") if "+" in group else group for group in
+                           os.environ.get("AXES_LOCKOUT_PARAMETERS", "username+ip_address").replace(" ", "").split(",")]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no banner on every command's stderr
+AXES_LOCKOUT_TEMPLATE = "registration/login.html"  # answered with 429 and the time to wait
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"

@@ -363,9 +363,8 @@ def test_the_token_scheme_is_accepted_too(marketer):
 
 
 def test_a_logged_in_session_works_and_needs_csrf_for_writes(django_user_model):
-    make_user(django_user_model, "mary", roles.MARKETERS)
     browser = Client(enforce_csrf_checks=True)
-    browser.login(username="mary", password="pw")
+    browser.force_login(make_user(django_user_model, "mary", roles.MARKETERS))
     assert browser.get("/api/segments").status_code == 200
     body = json.dumps({"name": "Openers", "query": OPENED})
     refused = browser.post("/api/segments", data=body, content_type="application/json")
@@ -482,9 +481,8 @@ def test_each_role_on_each_action(django_user_model, openers, role, action, meth
 
 
 def test_a_viewer_logged_in_through_the_browser_is_refused_writes_too(django_user_model):
-    make_user(django_user_model, "vera", roles.VIEWERS)
     browser = Client()
-    browser.login(username="vera", password="pw")
+    browser.force_login(make_user(django_user_model, "vera", roles.VIEWERS))
     response = browser.post("/api/segments", data=json.dumps({"name": "x", "query": OPENED}),
                             content_type="application/json")
     assert response.status_code == 403 and "Viewers" in response.json()["error"]["message"]
