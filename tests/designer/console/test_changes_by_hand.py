@@ -112,3 +112,15 @@ def test_a_bad_evaluate_body_is_refused(client, django_user_model, openers, body
     assert response.status_code in (400, 422)
     assert response.json()["error"]["message"].startswith(("body is not valid JSON", "invalid request"))
     assert not EvaluationRun.objects.filter(segment=openers, reason="API").exists()
+
+
+def test_an_interaction_moved_to_another_contact_in_the_admin_is_seen_by_the_next_run(root, openers):
+    opened = OPENS.objects.get(contact__full_name="Ada")
+    form = root.get(reverse("admin:interactions_emailopened_change", args=[opened.pk])).context["adminform"].form
+    data = {name: "" if value is None else value for name, value in form.initial.items()}
+    data.update(contact=str(contact("Alan").pk), timestamp_0=opened.timestamp.date().isoformat(),
+                timestamp_1=opened.timestamp.time().isoformat(timespec="seconds"))
+    response = root.post(reverse("admin:interactions_emailopened_change", args=[opened.pk]), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert evaluate_in_designer(root, openers).status_code == 302
+    assert members(openers) == {"Alan", "Grace"}
