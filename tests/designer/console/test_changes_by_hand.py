@@ -2,6 +2,7 @@
 at newly ingested rows; and "Evaluate now (full)" recomputes every contact, in the designer and over the API."""
 
 import json
+import uuid
 
 import pytest
 from django.urls import reverse
@@ -124,3 +125,17 @@ def test_an_interaction_moved_to_another_contact_in_the_admin_is_seen_by_the_nex
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert evaluate_in_designer(root, openers).status_code == 302
     assert members(openers) == {"Alan", "Grace"}
+
+
+def test_an_interaction_added_in_the_admin_refreshes_the_live_segments_that_read_it(root, openers):
+    segment_go_live(segment=openers)
+    opened = OPENS.objects.get(contact__full_name="Ada")
+    form = root.get(reverse("admin:interactions_emailopened_change", args=[opened.pk])).context["adminform"].form
+    data = {name: "" if value is None else value for name, value in form.initial.items()}
+    data.update(interaction_id=str(uuid.uuid4()), contact=str(contact("Alan").pk),
+                timestamp_0=opened.timestamp.date().isoformat(),
+                timestamp_1=opened.timestamp.time().isoformat(timespec="seconds"))
+    response = root.post(reverse("admin:interactions_emailopened_add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert members(openers) == {"Ada", "Alan", "Grace"}  # no Evaluate now: queued by the add
+    assert EvaluationRun.objects.filter(segment=openers).latest("id").reason == "new interactions"
