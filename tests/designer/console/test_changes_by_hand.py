@@ -139,3 +139,13 @@ def test_an_interaction_added_in_the_admin_refreshes_the_live_segments_that_read
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert members(openers) == {"Ada", "Alan", "Grace"}  # no Evaluate now: queued by the add
     assert EvaluationRun.objects.filter(segment=openers).latest("id").reason == "new interactions"
+
+
+def test_the_admin_evaluates_segments_in_full_on_request(root, openers):
+    OPENS.objects.filter(contact__full_name="Ada").delete()  # by hand, outside the app
+    response = root.post(reverse("admin:segments_segment_changelist"),
+                         {"action": "evaluate_in_full", "_selected_action": [str(openers.pk)]})
+    assert response.status_code == 302
+    run = EvaluationRun.objects.filter(segment=openers).latest("id")
+    assert (run.mode, run.reason) == ("full", "requested in the admin")
+    assert members(openers) == {"Grace"}
