@@ -3,10 +3,12 @@
 DATABASE_URL       default: an SQLite file in the project folder (the embedded default)
 CELERY_BROKER_URL  unset: tasks run in-process, eagerly; set (redis://...): real workers
 SECRET_KEY, DEBUG (off unless set: `make run` sets it), ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS
+AXES_FAILURE_LIMIT, AXES_COOLOFF_MINUTES, AXES_LOCKOUT_PARAMETERS, AXES_ENABLED  sign-in throttling
 The README's Configuration table lists every variable.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -53,6 +55,7 @@ INSTALLED_APPS = [
     "interactions",
     "segments",
     "designer",
+    "axes",  # sign-in throttling (below)
 ]
 
 MIDDLEWARE = [
@@ -66,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a locked-out sign-in into the lockout page
 ]
 
 ROOT_URLCONF = "designer.urls"
@@ -135,6 +139,20 @@ STORAGES = {
 }
 # With DEBUG, WhiteNoise serves the source folders and looks again at every request.
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG
+
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account from one address,
+# that pair is locked out for AXES_COOLOFF_MINUTES (every attempt meanwhile restarts the cool-off); a successful
+# sign-in forgets earlier failures. `manage.py axes_reset` unlocks everyone. API tokens are not throttled here.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+# "username+ip_address": the pair; "username,ip_address": either one alone locks (anyone could lock an account).
+AXES_LOCKOUT_PARAMETERS = [group.split("+") if "+" in group else group for group in
+                           os.environ.get("AXES_LOCKOUT_PARAMETERS", "username+ip_address").replace(" ", "").split(",")]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no banner on every command's stderr
+AXES_LOCKOUT_TEMPLATE = "registration/login.html"  # answered with 429 and the time to wait
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"

@@ -1,5 +1,6 @@
 """Roles: Marketers create, edit, take live and stop segments; Viewers only read; Administrators also run
-the admin console (they are staff). Superusers can do everything. The groups come from a migration.
+the admin console (they are staff). Ingest feeds interactions in through the API and sees nothing else (a
+tracker's account); Administrators may ingest too. Superusers can do everything. The groups come from migrations.
 
 Every view and API endpoint asks these functions; nothing else decides who may do what.
 """
@@ -12,7 +13,8 @@ from django.core.exceptions import PermissionDenied
 MARKETERS = "Marketers"
 VIEWERS = "Viewers"
 ADMINISTRATORS = "Administrators"
-GROUPS = (MARKETERS, VIEWERS, ADMINISTRATORS)
+GROUPS = (MARKETERS, VIEWERS, ADMINISTRATORS)  # the designer's roles
+INGEST = "Ingest"  # not a designer role: its members need not see segments
 
 
 def _groups(user) -> set[str]:
@@ -35,6 +37,17 @@ def can_edit(user) -> bool:
 
 def can_administer(user) -> bool:
     return bool(getattr(user, "is_superuser", False) or (user.is_staff and ADMINISTRATORS in _groups(user)))
+
+
+def can_ingest(user) -> bool:
+    """Write contacts, records and interactions (POST /api/interactions): a contact line overwrites a name."""
+    return can_administer(user) or INGEST in _groups(user)
+
+
+def can_issue_token(issuer, user) -> bool:
+    """Whether `issuer` may create an API token that acts as `user`: their own, or anyone's for a superuser
+    (a key acts with all of its user's rights, so nobody gets one for a user with more rights than their own)."""
+    return bool(getattr(issuer, "is_superuser", False) or (issuer.is_authenticated and issuer.pk == user.pk))
 
 
 def _require(check, what: str):

@@ -159,13 +159,18 @@ def segment_duplicate(*, segment: Segment, user=None, name: str | None = None) -
     return segment_create(name=name, query_text=segment.query, description=segment.description, owner=user)
 
 
-def segment_request_evaluation(*, segment: Segment, reason: str = "", countdown: float = 0) -> bool:
+def segment_request_evaluation(*, segment: Segment, reason: str = "", countdown: float = 0,
+                               full: bool = False) -> bool:
     """Queue an evaluation after the current transaction commits; False when one is queued already.
 
     The run records `reason` (of the request that queued it: later ones while it waits add nothing). The
     task is named, not imported: the tasks call these services, and Celery resolves the name to the task
     registered in this process (SegmentsConfig.ready), so in-process (eager) runs work as well.
+    `full` recomputes every contact, not only those touched since the last run: the run queued now is full,
+    and so is one queued already (it has not read the segment yet; without a watermark it cannot refresh).
     """
+    if full:
+        Segment.objects.filter(pk=segment.pk).update(ingest_watermark=None)
     now = timezone.now()
     fresh_queue = Q(queued_at__isnull=True) | Q(queued_at__lt=now - timedelta(seconds=settings.SEGMENT_QUEUE_TIMEOUT))
     claimed = Segment.objects.filter(fresh_queue, pk=segment.pk).update(queued_at=now, status=Segment.Status.QUEUED)
@@ -174,7 +179,7 @@ def segment_request_evaluation(*, segment: Segment, reason: str = "", countdown:
     segment_id = segment.pk
     # robust: a broker that is down must not fail the edit that was just saved; the segment stays queued
     # and beat queues it again after SEGMENT_QUEUE_TIMEOUT.
-    task = signature(EVALUATE_TASK, args=(segment_id,), kwargs={"reason": reason})
+    task = signature(EVALUATE_TASK, args=(segment_id,), kwargs={"reason": reason, "full": full})
     transaction.on_commit(lambda: task.apply_async(countdown=countdown), robust=True)
     return True
 
@@ -209,6 +214,16 @@ def interactions_arrived(*, type_names) -> int:
         segment_request_evaluation(segment=s, reason="new interactions", countdown=settings.SEGMENT_INGEST_DEBOUNCE)
         for s in segments_reading(type_names)
     )
+
+
+def interactions_changed_by_hand(*, type_names) -> int:
+    """Interactions of these types were deleted or edited by hand (the admin console): no ingest watermark sees
+    that, so every segment that reads them is evaluated in full next, the live ones (and any running now, whose
+    result may miss the change) at once. Returns how many were queued."""
+    readers = [s for s in Segment.objects.all() if set(type_names) & set(s.reads_types)]
+    Segment.objects.filter(pk__in=[s.pk for s in readers]).update(ingest_watermark=None)
+    return sum(segment_request_evaluation(segment=s, reason="interactions changed in the admin", full=True)
+               for s in readers if s.is_live or s.status == Segment.Status.RUNNING)
 
 
 def reset_stuck_runs(*, now: datetime | None = None) -> int:

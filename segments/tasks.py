@@ -15,9 +15,9 @@ BUSY_RETRY_SECONDS = 10
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, autoretry_for=TRANSIENT, retry_backoff=2,
              retry_backoff_max=300, retry_jitter=True, max_retries=5)
-def evaluate_segment(self, segment_id: int, reason: str = "") -> str:
+def evaluate_segment(self, segment_id: int, reason: str = "", full: bool = False) -> str:
     try:
-        run = segment_evaluate(segment_id=segment_id, reason=reason)
+        run = segment_evaluate(segment_id=segment_id, reason=reason, full=full)
     except Segment.DoesNotExist:
         return "deleted"
     if run.status == run.Status.SKIPPED:

@@ -1,6 +1,7 @@
 """POST /api/interactions: the import objects as a JSON array, all-or-nothing, idempotent (interactions/ingest.py).
 
-Token only, any user: whoever feeds interactions in need not see segments.
+Token only, of a user who may ingest (the Ingest group or Administrators, segments/roles.py): whoever feeds
+interactions in need not see segments, and whoever sees segments may not rewrite contacts.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from django.core.exceptions import RequestDataTooBig
 from ninja import Router
 
 from interactions.ingest import IngestRejected, ingest
+from segments import roles
 
 from .auth import authenticate_token
 from .errors import ApiError
@@ -32,12 +34,17 @@ _BODY = {
 
 
 @router.post("/interactions", auth=None, openapi_extra=_BODY, summary="Ingest interactions",
-             response={200: IngestResult, 400: Error, 401: Error, 413: Error})
+             response={200: IngestResult, 400: Error, 401: Error, 403: Error, 413: Error})
 def ingest_interactions(request):
     """Contacts, records and interactions as a JSON array, all-or-nothing (400 with per-item errors), idempotent
-    (an interaction stored before counts as a duplicate). Needs an API token of any user."""
-    if authenticate_token(request) is None:
+    (an interaction stored before counts as a duplicate). Needs an API token of a user in the Ingest group (or an
+    Administrator's)."""
+    token = authenticate_token(request)
+    if token is None:
         raise ApiError(401, "missing or invalid API token: send 'Authorization: Bearer <key>'")
+    if not roles.can_ingest(token.user):
+        raise ApiError(403, f"'{token.user.get_username()}' may not ingest interactions: ask an administrator to add "
+                            f"this user to the {roles.INGEST} group")
     limit = settings.INGEST_MAX_BYTES
     try:
         declared = int(request.headers.get("Content-Length") or 0)

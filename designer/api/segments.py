@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Literal
 
 from django.shortcuts import get_object_or_404
@@ -15,7 +16,18 @@ from segments.selectors import members_of
 
 from .auth import require_editor, require_viewer
 from .errors import ApiError
-from .schemas import ERRORS, MAX_ID, READ, WRITE, EvaluateOut, MembersPage, RunOut, SegmentIn, SegmentOut, SegmentPatch
+from .schemas import (
+    ERRORS,
+    MAX_ID,
+    READ,
+    WRITE,
+    EvaluateOut,
+    MembersPage,
+    RunOut,
+    SegmentIn,
+    SegmentOut,
+    SegmentPatch,
+)
 
 router = Router(tags=["segments"])
 SegmentId = Path(..., ge=1, le=MAX_ID, description="the segment's id")
@@ -98,18 +110,39 @@ def stop(request, segment_id: int = SegmentId):
         raise _in_use(segment, exc) from None
 
 
+_EVALUATE_BODY = {"requestBody": {"required": False, "content": {"application/json": {"schema": {
+    "type": "object", "properties": {"full": {"type": "boolean", "default": False, "description": (
+        "recompute every contact, not only those touched since the last run (a refresh does not see "
+        "interactions deleted or edited by hand)")}}}}}}}
+
+
+def _full(request, full: bool) -> bool:
+    """`?full=true` or a JSON body `{"full": true}`; any other body is ignored, as it always was."""
+    if request.content_type != "application/json" or not request.body.strip():
+        return full
+    try:
+        body = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError(400, f"body is not valid JSON: {exc}") from None
+    if not isinstance(body, dict) or not isinstance(body.get("full", False), bool):
+        raise ApiError(422, 'invalid request: the body is {"full": true} or {"full": false}')
+    return full or body.get("full", False)
+
+
 @router.post("/segments/{segment_id}/evaluate", response={200: EvaluateOut, 202: EvaluateOut, **WRITE},
-             summary="Evaluate")
-def evaluate(request, segment_id: int = SegmentId, wait: bool = False):
+             summary="Evaluate", openapi_extra=_EVALUATE_BODY)
+def evaluate(request, segment_id: int = SegmentId, wait: bool = False, full: bool = False):
     """Queue an evaluation (202; `queued` is false when one was queued already), or with wait=true evaluate
-    now and answer with the run (200; a failed run has status "failed" and its error)."""
+    now and answer with the run (200; a failed run has status "failed" and its error). `full` (or a body
+    `{"full": true}`) recomputes every contact; otherwise a refresh recomputes those touched since the last run."""
     require_editor(request)
     segment = _segment(segment_id)
+    full = _full(request, full)
     if not wait:
-        queued = services.segment_request_evaluation(segment=segment, reason="API")
+        queued = services.segment_request_evaluation(segment=segment, reason="API", full=full)
         return Status(202, {"queued": queued, "run": None, "segment": _segment(segment_id)})
     try:
-        run = segment_evaluate(segment_id=segment.pk)
+        run = segment_evaluate(segment_id=segment.pk, full=full, reason="API")
     except Exception:  # the run and the segment record the failure; the caller reads it from the run
         run = EvaluationRun.objects.filter(segment=segment).order_by("-id").first()
     return Status(200, {"queued": False, "run": run, "segment": _segment(segment_id)})

@@ -52,7 +52,7 @@ class SegmentAdmin(AdministratorsOnly, admin.ModelAdmin):
     class Media:
         css = {"all": ["designer/console.css"]}  # a stylesheet, not a style attribute: the CSP refuses those
     show_full_result_count = False
-    actions = ["evaluate_now", "go_live", "stop", "export_members_csv", "delete_segments"]
+    actions = ["evaluate_now", "evaluate_in_full", "go_live", "stop", "export_members_csv", "delete_segments"]
     fields = ["name", "designer_link", "description", "kind", "query_display", "state", "version", "owner",
               "created", "updated", "status", "member_count", "last_evaluated_at", "next_evaluation_at",
               "last_error", "failures", "evaluated_version", "reads_types", "uses_segments", "used_by"]
@@ -121,6 +121,11 @@ class SegmentAdmin(AdministratorsOnly, admin.ModelAdmin):
     def evaluate_now(self, request, queryset):
         self._each(request, queryset, lambda s: segment_request_evaluation(segment=s, reason="requested in the admin"),
                    "Evaluation queued")
+
+    @admin.action(description="Evaluate now, in full (every contact, not only those with new interactions)")
+    def evaluate_in_full(self, request, queryset):
+        self._each(request, queryset, lambda s: segment_request_evaluation(segment=s, reason="requested in the admin",
+                                                                           full=True), "Full evaluation queued")
 
     @admin.action(description="Go live")
     def go_live(self, request, queryset):

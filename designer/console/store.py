@@ -9,13 +9,17 @@ Timestamp), measured at 0.75 s on 2.85 million rows.
 """
 
 from django.contrib import admin, messages
-from django.db import connection
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
 from django.db.models import CharField, Value
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from interactions.catalog import FieldKind
 from interactions.models import INTERACTION_MODELS, RECORD_MODELS, ApiToken, Contact
+from segments.roles import can_issue_token
+from segments.services import interactions_arrived, interactions_changed_by_hand
 
 from .paginator import LargeTablePaginator
 from .permissions import AdministratorsOnly, GuidSearch, as_guid
@@ -33,7 +37,20 @@ class ApiTokenAdmin(AdministratorsOnly, admin.ModelAdmin):
     list_select_related = ["user"]
     date_hierarchy = "created"
 
+    def get_readonly_fields(self, request, obj=None):
+        # A token never changes hands: its key, known to whoever holds it, would then act as someone else.
+        return [*self.readonly_fields, "user"] if obj is not None else self.readonly_fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user" and not request.user.is_superuser:
+            # Only superusers issue tokens for others (segments/roles.py: can_issue_token).
+            kwargs["queryset"] = get_user_model().objects.filter(pk=request.user.pk)
+            kwargs["initial"] = request.user.pk
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def save_model(self, request, obj, form, change):
+        if not change and not can_issue_token(request.user, obj.user):
+            raise PermissionDenied("only superusers issue API tokens for other users than themselves")
         if change:
             super().save_model(request, obj, form, change)
             return
@@ -120,6 +137,9 @@ def record_filter(fld):
 
 
 class InteractionAdmin(GuidSearch, AdministratorsOnly, admin.ModelAdmin):
+    """Deletes and edits here are invisible to incremental refreshes (they look for newly ingested rows), so each
+    tells the segments that read the type (interactions_changed_by_hand: a full evaluation next)."""
+
     autocomplete_fields = ["contact"]
     list_select_related = ["contact"]
     show_full_result_count = False
@@ -127,6 +147,25 @@ class InteractionAdmin(GuidSearch, AdministratorsOnly, admin.ModelAdmin):
     search_help_text = "An InteractionId, a ContactId or another ID of the interaction."
     text_search = False
     readonly_fields = ["ingested_at"]
+
+    def _changed(self):
+        interactions_changed_by_hand(type_names=[self.model.catalog.name])
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            self._changed()
+        else:
+            interactions_arrived(type_names=[self.model.catalog.name])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._changed()
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            super().delete_queryset(request, queryset)
+            self._changed()
 
 
 def interaction_admin(model):

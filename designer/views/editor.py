@@ -56,7 +56,7 @@ PAGE_TEMPLATE = "designer/segment.html"
 READ_ACTIONS = ("explain", "estimate")  # what a Viewer may post: they change nothing
 READ_ONLY = ("Viewers can look at segments but not change them: ask an administrator to add you to the "
              "Marketers group.")
-LIFECYCLE_ACTIONS = ("save", "golive", "stop", "evaluate", "duplicate", "delete_segment")
+LIFECYCLE_ACTIONS = ("save", "golive", "stop", "evaluate", "evaluate_full", "duplicate", "delete_segment")
 
 
 def _require_edit(request):
@@ -281,9 +281,10 @@ def _lifecycle(request, segment, editor: Editor, verb: str):
         if verb == "stop":
             segment_stop(segment=segment)
             messages.success(request, f"Stopped '{segment.name}'.")
-        elif verb == "evaluate":
-            if segment_request_evaluation(segment=segment, reason="requested in the designer"):
-                messages.success(request, f"Evaluating '{segment.name}'.")
+        elif verb in ("evaluate", "evaluate_full"):
+            full = verb == "evaluate_full"
+            if segment_request_evaluation(segment=segment, reason="requested in the designer", full=full):
+                messages.success(request, f"Evaluating '{segment.name}'{' in full' if full else ''}.")
             else:
                 messages.info(request, "An evaluation is queued already.")
         elif verb == "duplicate":

@@ -59,6 +59,8 @@ ACTIONS = {
     "go live": (EDIT, "post", lambda s: reverse("segment-detail", args=[s.pk]), form(action="golive"), False, 302),
     "stop": (EDIT, "post", lambda s: reverse("segment-detail", args=[s.pk]), form(action="stop"), False, 302),
     "evaluate": (EDIT, "post", lambda s: reverse("segment-detail", args=[s.pk]), form(action="evaluate"), False, 302),
+    "evaluate in full": (EDIT, "post", lambda s: reverse("segment-detail", args=[s.pk]), form(action="evaluate_full"),
+                         False, 302),
     "duplicate": (EDIT, "post", lambda s: reverse("segment-detail", args=[s.pk]), form(action="duplicate"),
                   False, 302),
     "delete": (EDIT, "post", lambda s: reverse("segment-detail", args=[s.pk]), form(action="delete_segment"),

@@ -4,6 +4,7 @@ import json
 import threading
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import connections
 
 from segments import evaluation
@@ -171,7 +172,9 @@ def test_new_interactions_refresh_the_live_segments_that_read_their_type(
             name="clickers", query_text="INTERACTION(EmailClicked, EmailClicked_ContactLink).HAVING(COUNT() >= 1)"))
         openers = segment_go_live(segment=segment_create(
             name="openers", query_text="INTERACTION(EmailOpened, EmailOpened_ContactLink).HAVING(COUNT() >= 1)"))
-    key = ApiToken.issue(name="t", user=django_user_model.objects.create_user("t"))[1]
+    tracker = django_user_model.objects.create_user("t")
+    tracker.groups.add(Group.objects.get(name="Ingest"))
+    key = ApiToken.issue(name="t", user=tracker)[1]
     body = [{"type": "EmailClicked", "InteractionId": "21111111-1111-1111-1111-111111111111",
              "ContactId": str(ada.contact_id), "Timestamp": "2026-10-20T08:15:00Z"}]
     with django_capture_on_commit_callbacks(execute=True):

@@ -1,11 +1,13 @@
-"""POST /api/interactions: token auth, per-item errors with nothing written, size limit, idempotence."""
+"""POST /api/interactions: token auth (Ingest group), per-item errors, nothing half-written, size limit, idempotence."""
 
 import json
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 from interactions.models import INTERACTION_MODELS, ApiToken, Contact
+from segments import roles
 from tests.interactions.factories import contact, guid, interaction
 
 pytestmark = pytest.mark.django_db
@@ -15,6 +17,7 @@ URL = "/api/interactions"
 @pytest.fixture
 def key():
     user = get_user_model().objects.create_user("tracker")
+    user.groups.add(Group.objects.get(name=roles.INGEST))
     return ApiToken.issue(name="website tracker", user=user)[1]
 
 
