@@ -4,7 +4,7 @@ from django.urls import path
 
 from .api.site import api
 from .ops import health, metrics
-from .views import editor, members, segments
+from .views import accounts, editor, members, segments
 
 urlpatterns = [
     path("", segments.segment_list, name="segment-list"),
@@ -19,7 +19,7 @@ urlpatterns = [
     path("segments/<int:pk>/members/", members.segment_members, name="segment-members"),
     path("segments/<int:pk>/members.csv", members.segment_members_csv, name="segment-members-csv"),
     path("segments/<int:pk>/history/", members.segment_history, name="segment-history"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", accounts.sign_in, name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),  # the JSON API; schema at /api/openapi.json, docs at /api/docs

@@ -54,27 +54,43 @@ def segment_history(request, pk):
         "polling": segment.status in POLLING})
 
 
-def history_chart(runs, width: int = 640, height: int = 160, pad: int = 28) -> dict | None:
-    """An inline SVG line chart of membership size over time, from succeeded runs (oldest first)."""
+def history_chart(runs, width: int = 640, height: int = 200) -> dict | None:
+    """An inline SVG line chart of membership size over time, from succeeded runs (oldest first): a value axis
+    with round ticks and gridlines, the first and last time, and each run's value on hover (an SVG title)."""
     points = [(r.evaluated_at, r.members) for r in runs if r.members is not None]
     if not points:
         return None
+    left, right, top_pad, bottom_pad = 56, 16, 16, 28
     t0, t1 = points[0][0].timestamp(), points[-1][0].timestamp()
-    top = max(m for _, m in points) or 1
-    span = (t1 - t0) or 1
-    inner_w, inner_h = width - 2 * pad, height - 2 * pad
+    top = nice_top(max(m for _, m in points))
+    span = t1 - t0
+    inner_w, inner_h = width - left - right, height - top_pad - bottom_pad
+    bottom = top_pad + inner_h
 
-    def xy(at, members):
-        x = pad + (inner_w * (at.timestamp() - t0) / span if t1 > t0 else inner_w / 2)
-        y = pad + inner_h - inner_h * members / top
-        return round(x, 1), round(y, 1)
+    def y_of(members):
+        return round(bottom - inner_h * members / top, 1)
 
-    coords = [xy(at, m) for at, m in points]
+    def x_of(at):
+        return round(left + (inner_w * (at.timestamp() - t0) / span if span else inner_w / 2), 1)
+
+    dots = [{"x": x_of(at), "y": y_of(m), "at": at, "members": m} for at, m in points]
+    # One run has no trend yet: its level is drawn across the chart, dashed, rather than a lone dot.
+    line = ([(left, dots[0]["y"]), (width - right, dots[0]["y"])] if len(dots) == 1
+            else [(d["x"], d["y"]) for d in dots])
     return {
-        "width": width, "height": height, "pad": pad, "bottom": height - pad, "right": width - pad,
-        "polyline": " ".join(f"{x},{y}" for x, y in coords),
-        "dots": [{"x": x, "y": y, "at": at, "members": m} for (x, y), (at, m) in zip(coords, points, strict=True)],
-        "top": top, "first": points[0][0], "last": points[-1][0],
+        "width": width, "height": height, "left": left, "right": width - right, "top_pad": top_pad,
+        "bottom": bottom, "single": len(dots) == 1,
+        "ticks": [{"y": y_of(value), "value": value} for value in (0, top // 2, top)],
+        "polyline": " ".join(f"{x},{y}" for x, y in line), "dots": dots,
+        "top": top, "first": points[0][0], "last": points[-1][0], "runs": len(dots),
     }
 
 
+def nice_top(value: int) -> int:
+    """The smallest 2, 4 or 10 times a power of ten at or above `value`: round, and its half is whole."""
+    magnitude = 1
+    while True:
+        for step in (2, 4, 10):
+            if value <= step * magnitude:
+                return step * magnitude
+        magnitude *= 10

@@ -3,8 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-DEMO_USERNAME = "demo"
-DEMO_PASSWORD = "demo-segments"
+from designer.demo_user import DEMO_PASSWORD, DEMO_USERNAME
 
 
 class Command(BaseCommand):
