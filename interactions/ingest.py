@@ -131,8 +131,8 @@ def _build_targets() -> dict[str, _Target]:
     targets: dict[str, _Target] = {}
     contact_columns = (
         _column(Contact, "ContactId", FieldKind.GUID, "contact_id", True),
-        _column(Contact, "FullName", FieldKind.STRING, "full_name", False),
-        _column(Contact, "Email", FieldKind.STRING, "email", False),
+        _column(Contact, "FullName", FieldKind.STRING, "fullname", False),
+        _column(Contact, "Email", FieldKind.STRING, "emailaddress1", False),
     )
     targets["contact"] = _Target("Contact", Contact, contact_columns, "contact_id", False)
     for record in RECORD_TYPES:

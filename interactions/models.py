@@ -18,17 +18,17 @@ from .catalog import INTERACTION_TYPES, RECORD_TYPES, FieldKind
 
 class Contact(models.Model):
     contact_id = models.UUIDField("ContactId", primary_key=True, default=uuid.uuid4)
-    full_name = models.CharField("FullName", max_length=200, blank=True, default="")
-    email = models.CharField("Email", max_length=254, blank=True, default="")
+    fullname = models.CharField("FullName", max_length=200, blank=True, default="")
+    emailaddress1 = models.CharField("Email", max_length=254, blank=True, default="")
     # Set by the database (the transaction's start) so that incremental refreshes can find new contacts.
-    created = models.DateTimeField(db_default=Now())
+    createdon = models.DateTimeField(db_default=Now())
 
     class Meta:
-        ordering = ["full_name"]
-        indexes = [models.Index(fields=["full_name"]), models.Index(fields=["email"])]
+        ordering = ["fullname"]
+        indexes = [models.Index(fields=["fullname"]), models.Index(fields=["emailaddress1"])]
 
     def __str__(self):
-        return self.full_name or self.email or str(self.contact_id)
+        return self.fullname or self.emailaddress1 or str(self.contact_id)
 
 
 class Record(models.Model):

@@ -38,16 +38,16 @@ def find_contact(text: str) -> Contact | None:
     guid = parse_guid(text)
     if guid is not None:
         return Contact.objects.filter(pk=guid).first()
-    return (Contact.objects.filter(Q(full_name__icontains=text) | Q(email__icontains=text))
-            .order_by("full_name").first())
+    return (Contact.objects.filter(Q(fullname__icontains=text) | Q(emailaddress1__icontains=text))
+            .order_by("fullname").first())
 
 
 def members_of(*, segments: Iterable, search: str = "") -> QuerySet[Membership]:
     """The members of the segments, in membership order; `search` keeps those whose name or email contains it."""
     members = Membership.objects.filter(segment__in=list(segments)).order_by("segment_id", "contact_id")
     if search.strip():
-        members = members.filter(Q(contact__full_name__icontains=search.strip())
-                                 | Q(contact__email__icontains=search.strip()))
+        members = members.filter(Q(contact__fullname__icontains=search.strip())
+                                 | Q(contact__emailaddress1__icontains=search.strip()))
     return members
 
 

@@ -127,12 +127,13 @@ def members(request, segment_id: int = SegmentId, after: str | None = Query(None
         if cursor is None:
             raise ApiError(422, f"after: '{after[:60]}' is not a ContactId (a GUID)")
         rows = rows.filter(contact_id__gt=cursor)
-    page = list(rows.values("contact_id", "contact__full_name", "contact__email", "since")[:limit + 1])
+    page = list(rows.values("contact_id", "contact__fullname", "contact__emailaddress1", "since")[:limit + 1])
     more = len(page) > limit
     page = page[:limit]
     return {
-        "items": [{"contact_id": r["contact_id"], "full_name": r["contact__full_name"], "email": r["contact__email"],
-                   "since": r["since"]} for r in page],
+        # The API's keys stay as published; they read the contact's Dataverse-named fields.
+        "items": [{"contact_id": r["contact_id"], "full_name": r["contact__fullname"],
+                   "email": r["contact__emailaddress1"], "since": r["since"]} for r in page],
         "next": page[-1]["contact_id"] if more else None,
         "member_count": segment.member_count,
     }

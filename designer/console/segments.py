@@ -30,10 +30,11 @@ from .permissions import AdministratorsOnly, GuidSearch, ReadOnly
 
 def members_csv(segments) -> StreamingHttpResponse:
     rows = (members_of(segments=segments)
-            .values_list("segment__name", "contact__contact_id", "contact__full_name", "contact__email", "since"))
+            .values_list("segment__name", "contact__contact_id", "contact__fullname", "contact__emailaddress1",
+                         "since"))
     lines = csv_lines(["Segment", "ContactId", "FullName", "Email", "MemberSince"],
-                      ((name, contact_id, full_name, email, since.isoformat())
-                       for name, contact_id, full_name, email, since in rows.iterator(chunk_size=2000)))
+                      ((name, contact_id, fullname, email, since.isoformat())
+                       for name, contact_id, fullname, email, since in rows.iterator(chunk_size=2000)))
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="segment-members.csv"'
     return response
@@ -158,22 +159,22 @@ class MembershipAdmin(GuidSearch, ReadOnly, admin.ModelAdmin):
 
     list_display = ["contact", "contact_email", "segment", "since"]
     list_filter = ["segment"]
-    search_fields = ["contact__email"]
+    search_fields = ["contact__emailaddress1"]
     guid_search_fields = ("contact_id",)
     list_select_related = ["segment", "contact"]
     show_full_result_count = False
     paginator = LargeTablePaginator
 
-    @admin.display(description="Email", ordering="contact__email")
+    @admin.display(description="Email", ordering="contact__emailaddress1")
     def contact_email(self, obj):
-        return obj.contact.email
+        return obj.contact.emailaddress1
 
 
 @admin.register(MembershipChange)
 class MembershipChangeAdmin(GuidSearch, ReadOnly, admin.ModelAdmin):
     list_display = ["at", "change", "contact", "segment", "run_id"]
     list_filter = ["change", "segment"]
-    search_fields = ["contact__email"]
+    search_fields = ["contact__emailaddress1"]
     guid_search_fields = ("contact_id",)
     date_hierarchy = "at"
     list_select_related = ["segment", "contact"]

@@ -58,14 +58,14 @@ def recent_interactions(contact_id, limit: int = RECENT) -> list[tuple[str, obje
 
 @admin.register(Contact)
 class ContactAdmin(GuidSearch, AdministratorsOnly, admin.ModelAdmin):
-    list_display = ["full_name", "email", "contact_id", "created"]
-    search_fields = ["full_name", "email"]  # autocomplete_fields of the interaction admins search here too
+    list_display = ["fullname", "emailaddress1", "contact_id", "createdon"]
+    search_fields = ["fullname", "emailaddress1"]  # autocomplete_fields of the interaction admins search here too
     guid_search_fields = ("contact_id",)
     show_full_result_count = False
     paginator = LargeTablePaginator
-    fieldsets = [(None, {"fields": ["contact_id", "full_name", "email", "created"]}),
+    fieldsets = [(None, {"fields": ["contact_id", "fullname", "emailaddress1", "createdon"]}),
                  (f"Latest {RECENT} interactions", {"fields": ["recent"]})]
-    readonly_fields = ["created", "recent"]
+    readonly_fields = ["createdon", "recent"]
 
     def get_readonly_fields(self, request, obj=None):
         return [*self.readonly_fields, "contact_id"] if obj is not None else self.readonly_fields

@@ -16,7 +16,7 @@ Entry points:
   (explain a contact);
 - `compile_touched`: the contacts whose membership can have changed since the last run (refresh).
 
-Schema (created by Django): contacts in `interactions_contact(contact_id, created)`; one table per interaction
+Schema (created by Django): contacts in `interactions_contact(contact_id, createdon)`; one table per interaction
 type (`InteractionType.table`) with `interaction_id`, `contact_id`, `timestamp`, `ingested_at` and a column per
 catalog field; live segments' members in `segments_membership(segment_id, contact_id)`.
 
@@ -199,7 +199,7 @@ def compile_touched(node: Query, *, ingested_after: datetime, previous: datetime
                 parts.append((f"SELECT contact_id FROM {table} WHERE timestamp >= %s AND timestamp < %s",
                               [compiler.instant(old_start), compiler.instant(new_start)]))
         if count_accepts_zero(block.having):
-            parts.append((f"SELECT contact_id FROM {CONTACTS_TABLE} WHERE created > %s",
+            parts.append((f"SELECT contact_id FROM {CONTACTS_TABLE} WHERE createdon > %s",
                           [compiler.instant(ingested_after)]))
     return " UNION ".join(sql for sql, _ in parts), [p for _, params in parts for p in params]
 

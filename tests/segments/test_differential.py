@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db(databases=["default", "sqlite"])
 
 
 def load(alias, rows, members):
-    Contact.objects.using(alias).bulk_create(Contact(contact_id=c, full_name=str(c)) for c in CONTACTS)
+    Contact.objects.using(alias).bulk_create(Contact(contact_id=c, fullname=str(c)) for c in CONTACTS)
     for type_name, type_rows in rows.items():
         itype, model = interaction_type(type_name), INTERACTION_MODELS[type_name]
         model.objects.using(alias).bulk_create(
