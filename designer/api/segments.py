@@ -41,7 +41,7 @@ def create_segment(request, payload: SegmentIn):
     """The query is validated: 422 with the line and column of the first error; 409 if the name is taken."""
     require_editor(request)
     segment = services.segment_create(name=payload.name, query_text=payload.query, description=payload.description,
-                                      owner=request.user)
+                                      owner=request.user, crm_id=payload.crm_id)
     return Status(201, segment)
 
 
@@ -58,7 +58,7 @@ def update_segment(request, payload: SegmentPatch, segment_id: int = SegmentId):
     segment = _segment(segment_id)
     try:
         services.segment_update(segment=segment, version=payload.version, name=payload.name,
-                                description=payload.description, query_text=payload.query)
+                                description=payload.description, query_text=payload.query, crm_id=payload.crm_id)
     except services.ConcurrentEdit as exc:
         current = Segment.objects.filter(pk=segment.pk).values_list("version", flat=True).first()
         raise ApiError(409, str(exc), current_version=current) from None

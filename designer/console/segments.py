@@ -51,10 +51,10 @@ class SegmentAdmin(AdministratorsOnly, admin.ModelAdmin):
     ordering = ["name"]
     show_full_result_count = False
     actions = ["evaluate_now", "go_live", "stop", "export_members_csv", "delete_segments"]
-    fields = ["name", "designer_link", "description", "kind", "query_display", "state", "version", "owner",
+    fields = ["name", "designer_link", "description", "crm_id", "kind", "query_display", "state", "version", "owner",
               "created", "updated", "status", "member_count", "last_evaluated_at", "next_evaluation_at",
               "last_error", "failures", "evaluated_version", "reads_types", "uses_segments", "used_by"]
-    readonly_fields = [f for f in fields if f != "description"]
+    readonly_fields = [f for f in fields if f not in ("description", "crm_id")]
 
     def has_add_permission(self, request):
         return False  # segments are made in the designer

@@ -7,6 +7,7 @@ its errors.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -253,6 +254,15 @@ def is_one_of(group: Group) -> bool:
     return (group.op == "OR" and len(group.items) > 1
             and all(isinstance(item, Clause) and item.op == "==" for item in group.items)
             and len({item.field.lower() for item in group.items if isinstance(item, Clause)}) == 1)
+
+
+_CRM_REFERENCE = re.compile(r"SEGMENT_CRM_ID_([0-9a-fA-F]{32})")
+
+
+def crm_id(name: str) -> str | None:
+    """The Dynamics ID (32 hex digits, lower case) a reference like SEGMENT_CRM_ID_<hex> names, or None."""
+    match = _CRM_REFERENCE.fullmatch(name) if isinstance(name, str) else None
+    return match.group(1).lower() if match else None
 
 
 def reference_cycle(chain, name: str) -> str | None:

@@ -53,6 +53,7 @@ from .nodes import (
     SegmentRef,
     SetOp,
     Value,
+    crm_id,
     is_one_of,
     reference_cycle,
     segment_refs,
@@ -256,6 +257,9 @@ def _check_references(node: Query, segments: SegmentLookup, name: str | None) ->
             return
         query = segments(target)
         if query is None:
+            if crm_id(target):
+                raise _error(f"no segment carries the Dynamics ID {crm_id(target)} ({target}): set that ID on the "
+                             "segment copied from Dynamics", ref.name_pos or ref.pos)
             if len(chain) <= (1 if name else 0):
                 raise _error(f"unknown segment '{target}'", ref.name_pos or ref.pos)
             raise _error(f"segment '{chain[-1]}' refers to unknown segment '{target}'", ref.name_pos or ref.pos)
