@@ -347,12 +347,11 @@ def _attribute(name: object, scope: _Scope, pos: Pos | None) -> Attribute:
     found = profile_attribute(scope.entity, bare)
     if found is None:
         standard = entity(scope.entity)
-        if standard is not None and "_" in bare and not any(a.name.startswith(bare.split("_")[0] + "_")
-                                                              for a in standard.attributes):
+        close = _suggest(bare, [a.name for a in standard.attributes]) if standard else None
+        if close is None and "_" in bare:  # publisher_name: the shape of a Dataverse custom attribute
             raise _error(f"unknown attribute '{bare}' on {scope.entity}: a custom attribute must be declared in the "
                          "admin console (Custom attributes) before queries can use it", pos)
-        raise _error(f"unknown attribute '{bare}' on {scope.entity}", pos,
-                     _suggest(bare, [a.name for a in standard.attributes]) if standard else None)
+        raise _error(f"unknown attribute '{bare}' on {scope.entity}", pos, close)
     return found
 
 
