@@ -58,7 +58,7 @@ from interactions.catalog import (
     parse_instant,
 )
 
-from . import dates
+from .dates import instant as date_instant
 from .errors import QueryValidationError
 from .nodes import (
     AttributeRef,
@@ -494,7 +494,7 @@ class _Compiler:
 
     def date_constant(self, value) -> datetime:
         try:
-            return dates.instant(value, self.now) if isinstance(value, Now | DateValue | DateAdd) else (
+            return date_instant(value, self.now) if isinstance(value, Now | DateValue | DateAdd) else (
                 parse_instant(value))
         except OverflowError:
             line, column = getattr(value, "pos", None) or (None, None)
