@@ -9,7 +9,10 @@ class InteractionsConfig(AppConfig):
         from django.contrib.auth import get_user_model
         from django.db.models.signals import post_save
 
-        from .models import ApiToken
+        from .catalog import register_custom_attributes
+        from .models import ApiToken, CustomAttribute
+
+        register_custom_attributes(CustomAttribute.lookup)
 
         def revoke_tokens_of_inactive(sender, instance, **kwargs):
             # Deactivating a user revokes their API tokens for good: reactivating does not bring them back.

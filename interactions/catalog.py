@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -25,6 +26,8 @@ class FieldKind(StrEnum):
     INTEGER = "integer"
     BOOLEAN = "boolean"
     DATETIME = "datetime"
+    DATE = "date"  # profile attributes only (birthdate): compares as its midnight UTC
+    CHOICE = "choice"  # profile attributes only: a number with a label, written either way
 
     @property
     def is_numeric(self) -> bool:
@@ -43,6 +46,8 @@ OPERATORS: dict[FieldKind, tuple[str, ...]] = {
     FieldKind.INTEGER: (*_COMPARES, *_NULL_TESTS),
     FieldKind.DATETIME: (*_COMPARES, *_NULL_TESTS),
     FieldKind.BOOLEAN: (*_EQUALITY, *_NULL_TESTS),
+    FieldKind.DATE: (*_COMPARES, *_NULL_TESTS),
+    FieldKind.CHOICE: (*_EQUALITY, *_NULL_TESTS),
 }
 
 # The same operators as a form's menu offers them, in menu order, with their labels: one vocabulary in words for
@@ -63,6 +68,9 @@ OPERATOR_LABELS: dict[FieldKind, tuple[tuple[str, str], ...]] = {
     FieldKind.DATETIME: (*_EQUALITY_LABELS, (">", "is after"), (">=", "is on or after"), ("<", "is before"),
                          ("<=", "is on or before"), *_NULL_LABELS),
     FieldKind.BOOLEAN: (*_EQUALITY_LABELS, *_NULL_LABELS),
+    FieldKind.DATE: (*_EQUALITY_LABELS, (">", "is after"), (">=", "is on or after"), ("<", "is before"),
+                     ("<=", "is on or before"), *_NULL_LABELS),
+    FieldKind.CHOICE: (*_EQUALITY_LABELS, (IN, IN_LABEL), *_NULL_LABELS),
 }
 _LABEL_OF = {kind: dict(labels) for kind, labels in OPERATOR_LABELS.items()}
 
@@ -319,3 +327,135 @@ def record_type(name: str) -> RecordType | None:
 
 def record_type_for_field(field_name: str) -> RecordType | None:
     return _RECORD_BY_ID_FIELD.get(field_name)
+
+
+# -- the profile catalog: what contacts and accounts are (shared spec profiles.md) --------------------------
+
+@dataclass(frozen=True)
+class Attribute:
+    """A contact or account attribute, by its Dataverse logical name."""
+
+    name: str  # the logical name, lower case: "address1_city"
+    kind: FieldKind
+    display_name: str  # "City"
+    choices: tuple[tuple[int, str], ...] = ()  # (number, label) of a choice attribute
+    column_name: str = ""  # the database column, when it is not the logical name
+    custom: bool = False  # declared by an administrator, stored in the record's JSON column
+
+    @property
+    def column(self) -> str:
+        return self.column_name or self.name
+
+    def choice(self, value: object) -> int | None:
+        """The number of a choice written as its number or its label (any letter case), or None."""
+        if isinstance(value, bool):
+            return None
+        for number, label in self.choices:
+            if value == number or (isinstance(value, str) and value.strip().lower() == label.lower()):
+                return number
+        return None
+
+    def label(self, number: int) -> str | None:
+        return next((label for n, label in self.choices if n == number), None)
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A profile record type: contact or account."""
+
+    name: str  # "contact"
+    display_name: str  # "Contact"
+    id_attribute: str  # "contactid"
+    table: str
+    attributes: tuple[Attribute, ...]
+
+    def attribute(self, name: str) -> Attribute | None:
+        """The standard attribute spelled `name` in any letter case, or None."""
+        return next((a for a in self.attributes if a.name == name.lower()), None)
+
+
+def _choices(*labels: str) -> tuple[tuple[int, str], ...]:
+    return tuple(enumerate(labels, start=1))
+
+
+# Dataverse's account industrycode option set, values 1 to 33.
+INDUSTRIES = _choices(
+    "Accounting", "Agriculture and Non-petrol Natural Resource Extraction", "Broadcasting Printing and Publishing",
+    "Brokers", "Building Supply Retail", "Business Services", "Consulting", "Consumer Services",
+    "Design, Direction and Creative Management", "Distributors, Dispatchers and Processors",
+    "Doctor's Offices and Clinics", "Durable Manufacturing", "Eating and Drinking Places", "Entertainment Retail",
+    "Equipment Rental and Leasing", "Financial", "Food and Tobacco Processing", "Inbound Capital Intensive Processing",
+    "Inbound Repair and Services", "Insurance", "Legal Services", "Non-Durable Merchandise Retail",
+    "Outbound Consumer Service", "Petrochemical Extraction and Distribution", "Service Retail", "SIG Affiliations",
+    "Social Services", "Special Outbound Trade Contractors", "Specialty Realty", "Transportation",
+    "Utility Creation and Distribution", "Vehicle Retail", "Wholesale",
+)
+
+_K = FieldKind
+CONTACT = Entity("contact", "Contact", "contactid", "interactions_contact", (
+    Attribute("contactid", _K.GUID, "Contact", column_name="contact_id"),
+    Attribute("firstname", _K.STRING, "First name"),
+    Attribute("lastname", _K.STRING, "Last name"),
+    Attribute("fullname", _K.STRING, "Full name"),
+    Attribute("emailaddress1", _K.STRING, "Email"),
+    Attribute("jobtitle", _K.STRING, "Job title"),
+    Attribute("telephone1", _K.STRING, "Business phone"),
+    Attribute("donotbulkemail", _K.BOOLEAN, "Do not allow bulk emails"),
+    Attribute("donotemail", _K.BOOLEAN, "Do not allow emails"),
+    Attribute("parentcustomerid", _K.GUID, "Company name"),
+    Attribute("address1_city", _K.STRING, "City"),
+    Attribute("address1_stateorprovince", _K.STRING, "State/Province"),
+    Attribute("address1_postalcode", _K.STRING, "ZIP/Postal code"),
+    Attribute("address1_country", _K.STRING, "Country/Region"),
+    Attribute("birthdate", _K.DATE, "Birthday"),
+    Attribute("gendercode", _K.CHOICE, "Gender", _choices("Male", "Female")),
+    Attribute("preferredcontactmethodcode", _K.CHOICE, "Preferred method of contact",
+              _choices("Any", "Email", "Phone", "Fax", "Mail")),
+    Attribute("createdon", _K.DATETIME, "Created on"),
+    Attribute("modifiedon", _K.DATETIME, "Modified on"),
+))
+ACCOUNT = Entity("account", "Account", "accountid", "interactions_account", (
+    Attribute("accountid", _K.GUID, "Account"),
+    Attribute("name", _K.STRING, "Account name"),
+    Attribute("industrycode", _K.CHOICE, "Industry", INDUSTRIES),
+    Attribute("revenue", _K.NUMBER, "Annual revenue"),
+    Attribute("numberofemployees", _K.INTEGER, "Number of employees"),
+    Attribute("address1_country", _K.STRING, "Country/Region"),
+    Attribute("address1_city", _K.STRING, "City"),
+    Attribute("createdon", _K.DATETIME, "Created on"),
+    Attribute("modifiedon", _K.DATETIME, "Modified on"),
+))
+ENTITIES: tuple[Entity, ...] = (CONTACT, ACCOUNT)
+# The one relationship profile queries traverse: an account and its contacts (contact.parentcustomerid).
+PARENT_CUSTOMER = "contact_account_parentcustomerid"
+# The JSON column of both tables that holds custom attributes, keyed by logical name.
+CUSTOM_COLUMN = "custom"
+# The kinds an administrator may give a custom attribute.
+CUSTOM_KINDS = (_K.STRING, _K.INTEGER, _K.NUMBER, _K.BOOLEAN, _K.DATE, _K.DATETIME)
+_ENTITY_INDEX = {e.name: e for e in ENTITIES}
+
+
+def entity(name: str) -> Entity | None:
+    """The profile entity spelled `name` in any letter case, or None."""
+    return _ENTITY_INDEX.get(name.lower()) if isinstance(name, str) else None
+
+
+# Custom attributes live in the database (declared in the admin console); the store registers how to look
+# one up, so that this catalog, and the query language above it, stay free of Django.
+_custom_lookup: Callable[[str, str], Attribute | None] | None = None
+
+
+def register_custom_attributes(lookup: Callable[[str, str], Attribute | None] | None) -> None:
+    global _custom_lookup
+    _custom_lookup = lookup
+
+
+def profile_attribute(entity_name: str, name: str) -> Attribute | None:
+    """A standard or declared custom attribute of the entity, or None."""
+    found = entity(entity_name)
+    if found is None or not isinstance(name, str):
+        return None
+    standard = found.attribute(name)
+    if standard is not None or _custom_lookup is None:
+        return standard
+    return _custom_lookup(found.name, name.lower())

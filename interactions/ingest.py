@@ -9,20 +9,33 @@ InteractionId that is already stored is counted as a duplicate and changes nothi
 from __future__ import annotations
 
 import difflib
+import json
 import logging
 import math
 import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cached_property
 
 from django.db import connection, transaction
 
-from .catalog import COMMON_FIELDS, INTERACTION_TYPES, RECORD_TYPES, FieldKind, parse_guid
+from .catalog import (
+    ACCOUNT,
+    COMMON_FIELDS,
+    CONTACT,
+    CUSTOM_COLUMN,
+    INTERACTION_TYPES,
+    RECORD_TYPES,
+    Attribute,
+    Entity,
+    FieldKind,
+    parse_guid,
+)
 from .maintenance import summarize_new_ranges
-from .models import INTERACTION_MODELS, RECORD_MODELS, Contact
+from .models import INTERACTION_MODELS, RECORD_MODELS, Account, Contact
+from .profile_records import CustomAttributes, custom_attributes, store_profile_records
 from .signals import interactions_stored
 
 logger = logging.getLogger(__name__)
@@ -76,9 +89,12 @@ class _Column:
     required: bool
     model_field: object
     default: object = None  # stored when the input leaves the field out
+    attribute: Attribute | None = None  # on contacts and accounts
 
     @cached_property
     def convert(self):
+        if self.kind is FieldKind.CHOICE:
+            return lambda key, value: _to_choice(self.attribute, key, value)
         return _CONVERTERS[self.kind]
 
 
@@ -91,6 +107,8 @@ class _Target:
     columns: tuple[_Column, ...]
     pk_column: str
     is_interaction: bool
+    entity: Entity | None = None  # a profile record: a line updates the attributes it names
+    aliases: tuple[tuple[str, str], ...] = ()  # (old key, logical name) that keep working
 
     @cached_property
     def by_key(self) -> dict[str, tuple[int, _Column]]:
@@ -98,6 +116,8 @@ class _Target:
         found = {}
         for index, col in enumerate(self.columns):
             found[col.key] = found[col.key.lower()] = (index, col)
+        for old, name in self.aliases:
+            found[old] = found[old.lower()] = found[name]
         return found
 
     @cached_property
@@ -116,11 +136,26 @@ class _Target:
     def column_names(self) -> list[str]:
         return [c.column for c in self.columns]
 
+    @cached_property
+    def stage_names(self) -> list[str]:
+        """The stage's columns: the table's, and for profile records the custom values and which keys were named."""
+        return [*self.column_names, CUSTOM_COLUMN, "named"] if self.entity else self.column_names
 
-def _column(model, key: str, kind: FieldKind, column: str, required: bool) -> _Column:
+
+def _column(model, key: str, kind: FieldKind, column: str, required: bool, attribute=None) -> _Column:
     model_field = model._meta.get_field(_attname(model, column))
-    default = "" if not model_field.null and not required else None
-    return _Column(key, kind, column, required, model_field, default)
+    default = "" if not model_field.null and not required and kind is FieldKind.STRING else None
+    return _Column(key, kind, column, required, model_field, default, attribute)
+
+
+def _profile_target(name: str, model, entity: Entity, id_key: str, aliases=()) -> _Target:
+    """Contacts and accounts: the id under its import key, then every catalog attribute by logical name."""
+    id_attribute = entity.attribute(entity.id_attribute)
+    columns = [_column(model, id_key, FieldKind.GUID, id_attribute.column, True, id_attribute)]
+    # modifiedon is not imported: every import sets it, so that refreshes see the change.
+    columns += [_column(model, a.name, a.kind, a.column, False, a) for a in entity.attributes
+                if a.name not in (entity.id_attribute, "modifiedon")]
+    return _Target(name, model, tuple(columns), id_attribute.column, False, entity, aliases)
 
 
 def _attname(model, column: str) -> str:
@@ -132,12 +167,9 @@ def _attname(model, column: str) -> str:
 
 def _build_targets() -> dict[str, _Target]:
     targets: dict[str, _Target] = {}
-    contact_columns = (
-        _column(Contact, "ContactId", FieldKind.GUID, "contact_id", True),
-        _column(Contact, "FullName", FieldKind.STRING, "full_name", False),
-        _column(Contact, "Email", FieldKind.STRING, "email", False),
-    )
-    targets["contact"] = _Target("Contact", Contact, contact_columns, "contact_id", False)
+    targets["contact"] = _profile_target("Contact", Contact, CONTACT, "ContactId",
+                                         (("FullName", "fullname"), ("Email", "emailaddress1")))
+    targets["account"] = _profile_target("Account", Account, ACCOUNT, "AccountId")
     for record in RECORD_TYPES:
         model = RECORD_MODELS[record.name]
         columns = (
@@ -200,6 +232,23 @@ def _to_instant(key: str, value):
     return moment.astimezone(UTC)
 
 
+def _to_date(key: str, value):
+    if value.__class__ is not str:
+        raise _Bad(key, f"bad date: expected an ISO 8601 date string like '1985-04-12', got {_json_kind(value)}")
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise _Bad(key, f"bad date: {value!r} is not an ISO 8601 date (e.g. '1985-04-12')") from None
+
+
+def _to_choice(attribute: Attribute, key: str, value):
+    number = attribute.choice(value) if isinstance(value, int | str) else None
+    if number is None:
+        options = ", ".join(f"{n} {label}" for n, label in attribute.choices)
+        raise _Bad(key, f"{value!r} is not a choice of {attribute.name}; use a number or label: {options}")
+    return number
+
+
 def _to_boolean(key: str, value):
     if not isinstance(value, bool):
         raise _Bad(key, f"expected true or false, got {_json_kind(value)}")
@@ -233,7 +282,18 @@ def _to_float(key: str, value):
 _CONVERTERS = {
     FieldKind.GUID: _to_guid, FieldKind.STRING: _to_string, FieldKind.DATETIME: _to_instant,
     FieldKind.BOOLEAN: _to_boolean, FieldKind.INTEGER: _to_integer, FieldKind.NUMBER: _to_float,
+    FieldKind.DATE: _to_date,
 }
+
+
+def _custom_value(attribute: Attribute, key: str, value):
+    """A custom attribute's value in the JSON column, in the form the compiler compares it in."""
+    converted = _CONVERTERS[attribute.kind](key, value)
+    if isinstance(converted, datetime):
+        if connection.vendor == "sqlite":  # Django's SQLite text form, which orders as time
+            return str(converted.replace(tzinfo=None))
+        return converted.isoformat()
+    return converted.isoformat() if isinstance(converted, date) else converted
 
 
 def _json_kind(value) -> str:
@@ -257,8 +317,10 @@ class Unreadable:
     reason: str
 
 
-def parse_object(obj) -> tuple[_Target, list]:
-    """Validate one import object; returns its target and its row in the target's column order."""
+def parse_object(obj, custom: CustomAttributes | None = None) -> tuple[_Target, list]:
+    """Validate one import object; returns its target and its row in the target's stage column order.
+
+    A contact's or account's row ends with its custom attribute values and a bit mask of the columns named."""
     if isinstance(obj, Unreadable):
         raise _Bad(None, obj.reason)
     if not isinstance(obj, dict):
@@ -273,18 +335,30 @@ def parse_object(obj) -> tuple[_Target, list]:
         raise _Bad("type", f"unknown type {type_name!r}{_suggest(type_name, LINE_TYPES)}")
     row = list(target.defaults)
     by_key = target.by_key
+    named, extra = 0, {}
+    declared = (custom or {}).get(target.entity.name, {}) if target.entity else {}
     for key, value in obj.items():
         found = by_key.get(key) or by_key.get(key.lower())  # exact spelling first: the common case
         if found is None:
             if key == "type":
                 continue
+            attribute = declared.get(key.lower())
+            if attribute is not None:
+                extra[attribute.name] = _custom_value(attribute, key, value) if value is not None else None
+                continue
             spellings = [c.key for c in target.columns]
-            raise _Bad(key, f"unknown field for {target.name}{_suggest(key, spellings)}")
+            hint = _suggest(key, spellings)
+            if not hint and target.entity and "_" in key:
+                hint = " (a custom attribute is declared in the admin console first)"
+            raise _Bad(key, f"unknown field for {target.name}{hint}")
         index, col = found
         row[index] = col.convert(col.key, value) if value is not None else col.default
+        named |= 1 << index
     for index, col in target.required:
         if row[index] is None:
             raise _Bad(col.key, "missing required field")
+    if target.entity:
+        row += [extra, named]
     return target, row
 
 
@@ -303,8 +377,10 @@ class _Stager:
         """Rows in Django's SQLite storage forms; psycopg adapts the Python values on PostgreSQL itself."""
         position, *row = raw
         out = [position]
-        for col, value in zip(target.columns, row, strict=True):
+        for col, value in zip(target.columns, row, strict=False):
             out.append(None if value is None else col.model_field.get_db_prep_value(value, connection))
+        if target.entity:
+            out += [json.dumps(row[-2]), row[-1]]
         return out
 
     def add(self, target: _Target, position: int, row: list):
@@ -322,15 +398,18 @@ class _Stager:
     def _create(self, target: _Target):
         table = target.model._meta.db_table
         self.cursor.execute(f"DROP TABLE IF EXISTS {target.stage}")
+        columns = ", ".join(target.column_names)
         if self.vendor == "postgresql":
+            named = f", {CUSTOM_COLUMN}, 0::bigint AS named" if target.entity else ""
             self.cursor.execute(
                 f"CREATE TEMP TABLE {target.stage} ON COMMIT DROP AS "
-                f"SELECT 0::bigint AS line, {', '.join(target.column_names)} FROM {table} WITH NO DATA"
+                f"SELECT 0::bigint AS line, {columns}{named} FROM {table} WITH NO DATA"
             )
         else:
+            named = f", {CUSTOM_COLUMN}, 0 AS named" if target.entity else ""
             self.cursor.execute(
                 f"CREATE TEMP TABLE {target.stage} AS "
-                f"SELECT 0 AS line, {', '.join(target.column_names)} FROM {table} WHERE 0"
+                f"SELECT 0 AS line, {columns}{named} FROM {table} WHERE 0"
             )
         self.created[target.name] = target
         self.staged[target.name] = 0
@@ -339,8 +418,13 @@ class _Stager:
         batch = self.batches.pop(target.name, [])
         if not batch:
             return
-        rows = batch if self.vendor == "postgresql" else [self._sqlite_row(target, raw) for raw in batch]
-        names = ["line", *target.column_names]
+        if self.vendor == "postgresql":
+            rows = batch
+            if target.entity:  # the custom values go to a jsonb column
+                rows = [[*raw[:-2], connection.ops.adapt_json_value(raw[-2], None), raw[-1]] for raw in batch]
+        else:
+            rows = [self._sqlite_row(target, raw) for raw in batch]
+        names = ["line", *target.stage_names]
         if self.vendor == "postgresql":
             with self.cursor.copy(f"COPY {target.stage} ({', '.join(names)}) FROM STDIN") as copy:
                 for row in rows:
@@ -401,9 +485,10 @@ def _ingest(objects, *, skip_invalid, on_error, on_progress) -> IngestResult:
 
     with transaction.atomic(), connection.cursor() as cursor:
         stager = _Stager(cursor)
+        custom = custom_attributes()
         for position, obj in objects:
             try:
-                target, row = parse_object(obj)
+                target, row = parse_object(obj, custom)
             except _Bad as bad:
                 report(IngestError(position, bad.field_name, bad.reason))
             else:
@@ -411,7 +496,7 @@ def _ingest(objects, *, skip_invalid, on_error, on_progress) -> IngestResult:
             if on_progress is not None:
                 on_progress(position)
         stager.finish()
-        for error in _unknown_contacts(cursor, stager):
+        for error in [*_unknown_contacts(cursor, stager), *_unknown_accounts(cursor, stager)]:
             report(error)
         if result.error_count and not skip_invalid:
             transaction.set_rollback(True)
@@ -456,6 +541,23 @@ def _unknown_contacts(cursor, stager: _Stager) -> list[IngestError]:
     return errors
 
 
+def _unknown_accounts(cursor, stager: _Stager) -> list[IngestError]:
+    """Contacts whose company (parentcustomerid) is neither stored nor among the input's Account lines."""
+    if "Contact" not in stager.created:
+        return []
+    contacts = _TARGETS["contact"].stage
+    staged = (f" AND NOT EXISTS (SELECT 1 FROM {_TARGETS['account'].stage} n WHERE n.accountid = s.parentcustomerid)"
+              if "Account" in stager.created else "")
+    cursor.execute(f"SELECT s.line, s.parentcustomerid FROM {contacts} s WHERE s.parentcustomerid IS NOT NULL "
+                   f"AND NOT EXISTS (SELECT 1 FROM {Account._meta.db_table} a WHERE a.accountid = s.parentcustomerid)"
+                   f"{staged} ORDER BY s.line")
+    errors = [IngestError(line, "parentcustomerid",
+                          f"unknown account {value if isinstance(value, uuid.UUID) else uuid.UUID(value)}")
+              for line, value in cursor.fetchall()]
+    _delete_lines(cursor, _TARGETS["contact"], [e.position for e in errors])
+    return errors
+
+
 def _delete_lines(cursor, target: _Target, lines: list[int]):
     for start in range(0, len(lines), 1000):
         chunk = lines[start:start + 1000]
@@ -463,9 +565,13 @@ def _delete_lines(cursor, target: _Target, lines: list[int]):
 
 
 def _store(cursor, stager: _Stager, result: IngestResult):
-    # Records and contacts first: interactions point to contacts.
-    ordered = sorted(stager.created.values(), key=lambda t: t.is_interaction)
+    # Records, accounts and contacts first: interactions point to contacts, contacts to accounts.
+    ordered = sorted(stager.created.values(), key=lambda t: (t.is_interaction, t.name == "Contact"))
     for target in ordered:
+        if target.entity:
+            result.records += store_profile_records(cursor, target)
+            cursor.execute(f"DROP TABLE {target.stage}")
+            continue
         table = target.model._meta.db_table
         names = ", ".join(target.column_names)
         if target.is_interaction:

@@ -9,26 +9,133 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models.functions import Now
+from django.db.models.functions import Lower, Now
 from django.utils import timezone
 
-from .catalog import INTERACTION_TYPES, RECORD_TYPES, FieldKind
+from .catalog import (
+    ACCOUNT,
+    CONTACT,
+    CUSTOM_KINDS,
+    ENTITIES,
+    INTERACTION_TYPES,
+    RECORD_TYPES,
+    Attribute,
+    FieldKind,
+    entity,
+)
+
+# How a profile attribute of the catalog becomes a column; the few with their own history are declared below.
+_ATTRIBUTE_COLUMNS = {
+    FieldKind.STRING: lambda a: models.CharField(a.display_name, max_length=400, null=True, blank=True),
+    FieldKind.BOOLEAN: lambda a: models.BooleanField(a.display_name, null=True, blank=True),
+    FieldKind.DATE: lambda a: models.DateField(a.display_name, null=True, blank=True),
+    FieldKind.DATETIME: lambda a: models.DateTimeField(a.display_name, null=True, blank=True),
+    FieldKind.CHOICE: lambda a: models.SmallIntegerField(a.display_name, null=True, blank=True, choices=a.choices),
+    FieldKind.INTEGER: lambda a: models.BigIntegerField(a.display_name, null=True, blank=True),
+    FieldKind.NUMBER: lambda a: models.DecimalField(a.display_name, max_digits=19, decimal_places=4, null=True,
+                                                    blank=True),
+}
 
 
-class Contact(models.Model):
-    contact_id = models.UUIDField("ContactId", primary_key=True, default=uuid.uuid4)
-    full_name = models.CharField("FullName", max_length=200, blank=True, default="")
-    email = models.CharField("Email", max_length=254, blank=True, default="")
-    # Set by the database (the transaction's start) so that incremental refreshes can find new contacts.
-    created = models.DateTimeField(db_default=Now())
+def _add_attributes(model, entity, declared: set[str]) -> None:
+    for attribute in entity.attributes:
+        if attribute.name not in declared:
+            model.add_to_class(attribute.name, _ATTRIBUTE_COLUMNS[attribute.kind](attribute))
+
+
+class ProfileRecord(models.Model):
+    """What contacts and accounts share: when they were created and last changed, and custom attributes."""
+
+    # Set by the database (the transaction's start) unless the CRM's own value is imported.
+    createdon = models.DateTimeField("Created on", db_default=Now())
+    # Every change sets it, so that incremental refreshes find the records that changed.
+    modifiedon = models.DateTimeField("Modified on", db_default=Now())
+    custom = models.JSONField("Custom attributes", default=dict, db_default=models.Value({}, models.JSONField()),
+                              blank=True)
 
     class Meta:
-        ordering = ["full_name"]
-        indexes = [models.Index(fields=["full_name"]), models.Index(fields=["email"])]
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.modifiedon = timezone.now()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "modifiedon"}
+        super().save(*args, **kwargs)
+
+
+class Account(ProfileRecord):
+    accountid = models.UUIDField("AccountId", primary_key=True, default=uuid.uuid4)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["modifiedon"], name="account_modifiedon")]
 
     def __str__(self):
-        return self.full_name or self.email or str(self.contact_id)
+        return self.name or str(self.accountid)
+
+
+class Contact(ProfileRecord):
+    contact_id = models.UUIDField("ContactId", primary_key=True, default=uuid.uuid4)
+    fullname = models.CharField("Full name", max_length=200, blank=True, default="")
+    emailaddress1 = models.CharField("Email", max_length=254, blank=True, default="")
+    parentcustomerid = models.ForeignKey(Account, null=True, blank=True, on_delete=models.SET_NULL,
+                                         db_column="parentcustomerid", related_name="contacts",
+                                         verbose_name="Company name")
+
+    class Meta:
+        ordering = ["fullname"]
+        # The filters marketers use most: where contacts are (compared case-insensitively, as the compiler does),
+        # their company, when they were created; modifiedon serves incremental refreshes.
+        indexes = [models.Index(fields=["fullname"], name="interaction_fullnam_0fd2c5_idx"),
+                   models.Index(fields=["emailaddress1"], name="interaction_emailad_fee625_idx"),
+                   models.Index(Lower("address1_country"), name="contact_country_lower"),
+                   models.Index(Lower("address1_city"), name="contact_city_lower"),
+                   models.Index(fields=["createdon"], name="contact_createdon"),
+                   models.Index(fields=["modifiedon"], name="contact_modifiedon")]
+
+    def __str__(self):
+        return self.fullname or self.emailaddress1 or str(self.contact_id)
+
+
+_add_attributes(Account, ACCOUNT, {"accountid", "createdon", "modifiedon"})
+_add_attributes(Contact, CONTACT, {"contactid", "fullname", "emailaddress1", "parentcustomerid", "createdon",
+                                   "modifiedon"})
+
+
+class CustomAttribute(models.Model):
+    """An attribute an organisation added to contacts or accounts (`cr3f1_loyaltytier`), stored in `custom`."""
+
+    entity = models.CharField(max_length=20, choices=[(e.name, e.display_name) for e in ENTITIES])
+    logical_name = models.CharField(
+        max_length=100, validators=[RegexValidator(
+            r"^[a-z][a-z0-9]{0,7}_[a-z0-9_]+$",
+            "a logical name is lower case with its publisher prefix, like cr3f1_loyaltytier")],
+        help_text="Lower case with the publisher prefix, as in Dataverse: cr3f1_loyaltytier.")
+    display_name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=[(k.value, k.value) for k in CUSTOM_KINDS])
+
+    class Meta:
+        ordering = ["entity", "logical_name"]
+        constraints = [models.UniqueConstraint(fields=["entity", "logical_name"], name="custom_attribute_unique")]
+
+    def __str__(self):
+        return f"{self.entity}.{self.logical_name}"
+
+    def clean(self):
+        found = entity(self.entity)
+        if found is not None and found.attribute(self.logical_name or "") is not None:
+            raise ValidationError({"logical_name": f"{self.logical_name} is a standard {self.entity} attribute"})
+
+    def as_attribute(self) -> Attribute:
+        return Attribute(self.logical_name, FieldKind(self.kind), self.display_name, custom=True)
+
+    @classmethod
+    def lookup(cls, entity_name: str, name: str) -> Attribute | None:
+        found = cls.objects.filter(entity=entity_name, logical_name=name).first()
+        return found.as_attribute() if found is not None else None
 
 
 class Record(models.Model):

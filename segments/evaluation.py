@@ -3,7 +3,9 @@
 A refresh of a segment that was evaluated before recomputes only the contacts that can have changed
 (PostgreSQL): those with interactions that arrived since the last run (ingested_at past the watermark),
 that became visible (Timestamp between the last and this evaluation time) or that slid out of the
-moving window, and for "did not" queries the contacts created since. The watermark is the start of the
+moving window, for "did not" queries the contacts created since, and for profile blocks the contacts
+modified since and the contacts of accounts modified since. Queries with dates relative to now are
+recomputed whole. The watermark is the start of the
 oldest transaction still running when a run begins, so rows committed late are never skipped.
 
 Everything happens inside the database and inside one transaction: the new members go into a temporary
@@ -27,6 +29,7 @@ from django.utils import timezone
 from .models import EvaluationRun, Segment
 from .query import compile_query, parse
 from .query.compiler import compile_touched
+from .query.nodes import uses_now
 from .services import dependants, next_evaluation, segment_request_evaluation, segment_sources
 
 logger = logging.getLogger(__name__)
@@ -63,7 +66,8 @@ def segment_evaluate(*, segment_id: int, at: datetime | None = None, full: bool 
                 return run
             watermark = _watermark()
             node = parse(current.query)
-            incremental = not full and _can_refresh(current, now)
+            # Dates relative to now move every contact's verdict as time passes: those are recomputed whole.
+            incremental = not full and not uses_now(node) and _can_refresh(current, now)
             if incremental:
                 _collect_affected(current, node, now)
                 run.mode = EvaluationRun.Mode.INCREMENTAL

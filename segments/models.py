@@ -1,6 +1,7 @@
 """Segments, their materialized membership, its change log, and evaluation runs."""
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
@@ -10,6 +11,7 @@ from interactions.models import Contact
 class Segment(models.Model):
     class Kind(models.TextChoices):
         BEHAVIORAL = "behavioral", "Behavioral"
+        PROFILE = "profile", "Profile"
         COMPOUND = "compound", "Compound"
 
     class State(models.TextChoices):
@@ -26,6 +28,10 @@ class Segment(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     description = models.TextField(blank=True, default="")
+    # The Dynamics 365 segment this one was copied from (32 hex digits, lower case): queries copied from
+    # Dynamics name segments as SEGMENT(SEGMENT_CRM_ID_<crm_id>).
+    crm_id = models.CharField("Dynamics ID", max_length=32, null=True, blank=True, unique=True,
+                              validators=[RegexValidator(r"^[0-9a-f]{32}$", "a Dynamics ID is 32 hex digits")])
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.BEHAVIORAL)
     query = models.TextField(help_text="The canonical query text.")
     state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)

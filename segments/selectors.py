@@ -43,19 +43,19 @@ def find_contacts(text: str, *, limit: int = LOOKUP_LIMIT) -> list[Contact]:
     guid = parse_guid(text)
     if guid is not None:
         return list(Contact.objects.filter(pk=guid))
-    exact = list(Contact.objects.filter(email__iexact=text)[:2])
+    exact = list(Contact.objects.filter(emailaddress1__iexact=text)[:2])
     if len(exact) == 1:
         return exact
-    return list(Contact.objects.filter(Q(full_name__icontains=text) | Q(email__icontains=text))
-                .order_by("full_name", "contact_id")[:limit])
+    return list(Contact.objects.filter(Q(fullname__icontains=text) | Q(emailaddress1__icontains=text))
+                .order_by("fullname", "contact_id")[:limit])
 
 
 def members_of(*, segments: Iterable, search: str = "") -> QuerySet[Membership]:
     """The members of the segments, in membership order; `search` keeps those whose name or email contains it."""
     members = Membership.objects.filter(segment__in=list(segments)).order_by("segment_id", "contact_id")
     if search.strip():
-        members = members.filter(Q(contact__full_name__icontains=search.strip())
-                                 | Q(contact__email__icontains=search.strip()))
+        members = members.filter(Q(contact__fullname__icontains=search.strip())
+                                 | Q(contact__emailaddress1__icontains=search.strip()))
     return members
 
 

@@ -10,9 +10,12 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from interactions.catalog import parse_guid
+
 from .models import EvaluationRun, Segment
 from .query import Behavioral, QueryError, SegmentSource, parse, unparse, validate
-from .query.nodes import behaviorals, segment_refs
+from .query.nodes import Profile, Traverse, behaviorals, profiles, segment_refs, uses_now
+from .query.nodes import crm_id as referenced_crm_id
 
 EVALUATE_TASK = "segments.tasks.evaluate_segment"
 
@@ -29,14 +32,22 @@ class SegmentInUse(SegmentError):
     pass
 
 
+def segment_named(name: str) -> Segment | None:
+    """The segment SEGMENT(name) refers to: by name, or by Dynamics ID for SEGMENT(SEGMENT_CRM_ID_<hex>)."""
+    dynamics_id = referenced_crm_id(name)
+    if dynamics_id is not None:
+        return Segment.objects.filter(crm_id=dynamics_id).first()
+    return Segment.objects.filter(name=name).first()
+
+
 def _saved_query(name: str):
-    segment = Segment.objects.filter(name=name).only("query").first()
+    segment = segment_named(name)
     return parse(segment.query) if segment is not None else None
 
 
 def segment_sources(name: str) -> SegmentSource | None:
     """How the compiler reads SEGMENT(name): a live, evaluated segment's membership, else its query inline."""
-    segment = Segment.objects.filter(name=name).first()
+    segment = segment_named(name)
     if segment is None:
         return None
     live = segment.is_live and segment.evaluated_version is not None
@@ -53,27 +64,57 @@ def query_for(text: str, *, name: str | None = None):
 def describe(node) -> dict:
     """What a query is and reads: its kind, interaction types, referenced segments, and whether it has a window."""
     types = list(dict.fromkeys(block.type for block in behaviorals(node)))
+    # Profile blocks read contacts, and accounts when they traverse to them; a change to either refreshes.
+    for block in profiles(node):
+        reads_accounts = block.entity == "account" or any(isinstance(step, Traverse) for step in block.steps)
+        types.extend(t for t in ("Contact", "Account" if reads_accounts else None) if t and t not in types)
     uses = list(dict.fromkeys(ref.name for ref in segment_refs(node)))
-    window = any(block.having.window is not None for block in behaviorals(node))
-    kind = Segment.Kind.BEHAVIORAL if isinstance(node, Behavioral) else Segment.Kind.COMPOUND
+    # A moving window, or a profile date relative to now: the members change as days pass.
+    window = any(block.having.window is not None for block in behaviorals(node)) or uses_now(node)
+    kind = (Segment.Kind.BEHAVIORAL if isinstance(node, Behavioral) else
+            Segment.Kind.PROFILE if isinstance(node, Profile) else Segment.Kind.COMPOUND)
     return {"kind": kind, "reads_types": types, "uses_segments": uses, "has_window": window}
+
+
+def crm_reference(name: str) -> str:
+    """A reference in one spelling: SEGMENT_CRM_ID_ with the hex in lower case, any other name as it is."""
+    dynamics_id = referenced_crm_id(name)
+    return f"SEGMENT_CRM_ID_{dynamics_id}" if dynamics_id else name
 
 
 def dependants(segment: Segment, *, live_only: bool = False):
     """Segments whose query uses this one."""
-    found = [s for s in Segment.objects.exclude(pk=segment.pk) if segment.name in s.uses_segments]
+    names = {segment.name, *([f"SEGMENT_CRM_ID_{segment.crm_id}"] if segment.crm_id else [])}
+    found = [s for s in Segment.objects.exclude(pk=segment.pk)
+             if names & {crm_reference(n) for n in s.uses_segments}]
     return [s for s in found if s.is_live] if live_only else found
 
 
-def segment_create(*, name: str, query_text: str, description: str = "", owner=None) -> Segment:
+def dynamics_id(text: str | None, *, segment: Segment | None = None) -> str | None:
+    """A Dynamics segment ID as stored (32 hex digits), read from a GUID or SEGMENT_CRM_ID_<hex>; '' is none."""
+    if text is None or not text.strip():
+        return None
+    found = referenced_crm_id(text.strip()) or (guid.hex if (guid := parse_guid(text.strip())) else None)
+    if found is None:
+        raise SegmentError(f"'{text[:60]}' is not a Dynamics segment ID: write its GUID or SEGMENT_CRM_ID_ "
+                           "and 32 hex digits")
+    taken = Segment.objects.filter(crm_id=found).exclude(pk=segment.pk if segment else None).first()
+    if taken is not None:
+        raise SegmentError(f"the Dynamics ID {found} belongs to '{taken.name}' already")
+    return found
+
+
+def segment_create(*, name: str, query_text: str, description: str = "", owner=None,
+                   crm_id: str | None = None) -> Segment:
     name = name.strip()
     if not name:
         raise SegmentError("a segment needs a name")
     if Segment.objects.filter(name=name).exists():
         raise SegmentError(f"a segment named '{name}' exists already")
+    stored_id = dynamics_id(crm_id)
     node = query_for(query_text, name=name)
     return Segment.objects.create(name=name, description=description, query=unparse(node), owner=owner,
-                                  **describe(node))
+                                  crm_id=stored_id, **describe(node))
 
 
 def segment_would_change(*, segment: Segment, query_text: str, name: str, description: str) -> bool:
@@ -82,9 +123,13 @@ def segment_would_change(*, segment: Segment, query_text: str, name: str, descri
 
 
 def segment_update(*, segment: Segment, version: int, name: str | None = None,
-                   description: str | None = None, query_text: str | None = None) -> Segment:
-    """Save an edit made to `version`; refused if someone saved a newer version meanwhile."""
+                   description: str | None = None, query_text: str | None = None,
+                   crm_id: str | None = None) -> Segment:
+    """Save an edit made to `version`; refused if someone saved a newer version meanwhile. `crm_id` ''
+    removes the Dynamics ID, None leaves it."""
     changes: dict = {}
+    if crm_id is not None:
+        changes["crm_id"] = dynamics_id(crm_id, segment=segment)
     if name is not None and name.strip() != segment.name:
         name = name.strip()
         if not name:
@@ -123,7 +168,7 @@ def segment_go_live(*, segment: Segment) -> Segment:
     if segment.is_live:
         return segment
     for name in segment.uses_segments:
-        if not Segment.objects.filter(name=name).exists():
+        if segment_named(name) is None:
             raise SegmentError(f"'{segment.name}' uses segment '{name}', which no longer exists")
     query_for(segment.query, name=segment.name)
     with transaction.atomic():

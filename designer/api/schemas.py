@@ -63,8 +63,10 @@ class SegmentOut(Schema):
     id: int
     name: str
     description: str
-    kind: Literal["behavioral", "compound"]
+    kind: Literal["behavioral", "profile", "compound"]
     query: str = Field(description="the canonical query text")
+    crm_id: str | None = Field(description="the Dynamics 365 segment it was copied from (32 hex digits); "
+                                           "SEGMENT(SEGMENT_CRM_ID_<crm_id>) refers to it")
     state: Literal["draft", "live", "stopped"]
     version: int = Field(description="send it back with an update (optimistic concurrency)")
     status: Literal["idle", "queued", "running", "succeeded", "failed"]
@@ -91,6 +93,8 @@ class SegmentIn(Schema):
     name: Name
     query: Text = Field(max_length=100_000, description="query text; any valid spelling, stored canonical")
     description: Text = Field("", max_length=10_000)
+    crm_id: Text | None = Field(None, max_length=60, description="a Dynamics segment ID: its GUID or "
+                                                                 "SEGMENT_CRM_ID_<32 hex>")
 
 
 class SegmentPatch(Schema):
@@ -100,6 +104,7 @@ class SegmentPatch(Schema):
     name: Name | None = None
     query: Text | None = Field(None, max_length=100_000)
     description: Text | None = Field(None, max_length=10_000)
+    crm_id: Text | None = Field(None, max_length=60, description="'' removes the Dynamics ID")
 
 
 class RunOut(Schema):

@@ -53,7 +53,7 @@ def create_segment(request, payload: SegmentIn):
     """The query is validated: 422 with the line and column of the first error; 409 if the name is taken."""
     require_editor(request)
     segment = services.segment_create(name=payload.name, query_text=payload.query, description=payload.description,
-                                      owner=request.user)
+                                      owner=request.user, crm_id=payload.crm_id)
     return Status(201, segment)
 
 
@@ -70,7 +70,7 @@ def update_segment(request, payload: SegmentPatch, segment_id: int = SegmentId):
     segment = _segment(segment_id)
     try:
         services.segment_update(segment=segment, version=payload.version, name=payload.name,
-                                description=payload.description, query_text=payload.query)
+                                description=payload.description, query_text=payload.query, crm_id=payload.crm_id)
     except services.ConcurrentEdit as exc:
         current = Segment.objects.filter(pk=segment.pk).values_list("version", flat=True).first()
         raise ApiError(409, str(exc), current_version=current) from None
@@ -160,12 +160,13 @@ def members(request, segment_id: int = SegmentId, after: str | None = Query(None
         if cursor is None:
             raise ApiError(422, f"after: '{after[:60]}' is not a ContactId (a GUID)")
         rows = rows.filter(contact_id__gt=cursor)
-    page = list(rows.values("contact_id", "contact__full_name", "contact__email", "since")[:limit + 1])
+    page = list(rows.values("contact_id", "contact__fullname", "contact__emailaddress1", "since")[:limit + 1])
     more = len(page) > limit
     page = page[:limit]
     return {
-        "items": [{"contact_id": r["contact_id"], "full_name": r["contact__full_name"], "email": r["contact__email"],
-                   "since": r["since"]} for r in page],
+        # The API's keys stay as published; they read the contact's Dataverse-named fields.
+        "items": [{"contact_id": r["contact_id"], "full_name": r["contact__fullname"],
+                   "email": r["contact__emailaddress1"], "since": r["since"]} for r in page],
         "next": page[-1]["contact_id"] if more else None,
         "member_count": segment.member_count,
     }

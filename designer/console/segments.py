@@ -30,10 +30,11 @@ from .permissions import AdministratorsOnly, GuidSearch, ReadOnly
 
 def members_csv(segments) -> StreamingHttpResponse:
     rows = (members_of(segments=segments)
-            .values_list("segment__name", "contact__contact_id", "contact__full_name", "contact__email", "since"))
+            .values_list("segment__name", "contact__contact_id", "contact__fullname", "contact__emailaddress1",
+                         "since"))
     lines = csv_lines(["Segment", "ContactId", "FullName", "Email", "MemberSince"],
-                      ((name, contact_id, full_name, email, since.isoformat())
-                       for name, contact_id, full_name, email, since in rows.iterator(chunk_size=2000)))
+                      ((name, contact_id, fullname, email, since.isoformat())
+                       for name, contact_id, fullname, email, since in rows.iterator(chunk_size=2000)))
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="segment-members.csv"'
     return response
@@ -53,10 +54,10 @@ class SegmentAdmin(AdministratorsOnly, admin.ModelAdmin):
         css = {"all": ["designer/console.css"]}  # a stylesheet, not a style attribute: the CSP refuses those
     show_full_result_count = False
     actions = ["evaluate_now", "evaluate_in_full", "go_live", "stop", "export_members_csv", "delete_segments"]
-    fields = ["name", "designer_link", "description", "kind", "query_display", "state", "version", "owner",
+    fields = ["name", "designer_link", "description", "crm_id", "kind", "query_display", "state", "version", "owner",
               "created", "updated", "status", "member_count", "last_evaluated_at", "next_evaluation_at",
               "last_error", "failures", "evaluated_version", "reads_types", "uses_segments", "used_by"]
-    readonly_fields = [f for f in fields if f != "description"]
+    readonly_fields = [f for f in fields if f not in ("description", "crm_id")]
 
     def has_add_permission(self, request):
         return False  # segments are made in the designer
@@ -166,22 +167,22 @@ class MembershipAdmin(GuidSearch, ReadOnly, admin.ModelAdmin):
 
     list_display = ["contact", "contact_email", "segment", "since"]
     list_filter = ["segment"]
-    search_fields = ["contact__email"]
+    search_fields = ["contact__emailaddress1"]
     guid_search_fields = ("contact_id",)
     list_select_related = ["segment", "contact"]
     show_full_result_count = False
     paginator = LargeTablePaginator
 
-    @admin.display(description="Email", ordering="contact__email")
+    @admin.display(description="Email", ordering="contact__emailaddress1")
     def contact_email(self, obj):
-        return obj.contact.email
+        return obj.contact.emailaddress1
 
 
 @admin.register(MembershipChange)
 class MembershipChangeAdmin(GuidSearch, ReadOnly, admin.ModelAdmin):
     list_display = ["at", "change", "contact", "segment", "run_id"]
     list_filter = ["change", "segment"]
-    search_fields = ["contact__email"]
+    search_fields = ["contact__emailaddress1"]
     guid_search_fields = ("contact_id",)
     date_hierarchy = "at"
     list_select_related = ["segment", "contact"]

@@ -16,8 +16,8 @@ from django.db.models import CharField, Value
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from interactions.catalog import FieldKind
-from interactions.models import INTERACTION_MODELS, RECORD_MODELS, ApiToken, Contact
+from interactions.catalog import CONTACT, FieldKind
+from interactions.models import INTERACTION_MODELS, RECORD_MODELS, Account, ApiToken, Contact, CustomAttribute
 from segments.roles import can_issue_token
 from segments.services import interactions_arrived, interactions_changed_by_hand
 
@@ -73,16 +73,38 @@ def recent_interactions(contact_id, limit: int = RECENT) -> list[tuple[str, obje
     return list(first.union(*rest, all=True).order_by("-timestamp")[:limit])
 
 
+@admin.register(CustomAttribute)
+class CustomAttributeAdmin(AdministratorsOnly, admin.ModelAdmin):
+    """Declaring an attribute makes it importable and usable in profile queries; no schema change is needed."""
+
+    list_display = ["logical_name", "display_name", "entity", "kind"]
+    list_filter = ["entity", "kind"]
+    search_fields = ["logical_name", "display_name"]
+
+
+@admin.register(Account)
+class AccountAdmin(GuidSearch, AdministratorsOnly, admin.ModelAdmin):
+    list_display = ["name", "industrycode", "address1_city", "address1_country", "accountid"]
+    search_fields = ["name"]
+    guid_search_fields = ("accountid",)
+    show_full_result_count = False
+    paginator = LargeTablePaginator
+    readonly_fields = ["createdon", "modifiedon"]
+
+
 @admin.register(Contact)
 class ContactAdmin(GuidSearch, AdministratorsOnly, admin.ModelAdmin):
-    list_display = ["full_name", "email", "contact_id", "created"]
-    search_fields = ["full_name", "email"]  # autocomplete_fields of the interaction admins search here too
+    list_display = ["fullname", "emailaddress1", "address1_city", "contact_id", "createdon"]
+    search_fields = ["fullname", "emailaddress1"]  # autocomplete_fields of the interaction admins search here too
     guid_search_fields = ("contact_id",)
     show_full_result_count = False
     paginator = LargeTablePaginator
-    fieldsets = [(None, {"fields": ["contact_id", "full_name", "email", "created"]}),
+    fieldsets = [(None, {"fields": ["contact_id", "fullname", "emailaddress1", "createdon", "modifiedon"]}),
+                 ("Profile", {"fields": [a.name for a in CONTACT.attributes if a.name not in (
+                     "contactid", "fullname", "emailaddress1", "createdon", "modifiedon")] + ["custom"]}),
                  (f"Latest {RECENT} interactions", {"fields": ["recent"]})]
-    readonly_fields = ["created", "recent"]
+    readonly_fields = ["createdon", "modifiedon", "recent"]
+    raw_id_fields = ["parentcustomerid"]
 
     def get_readonly_fields(self, request, obj=None):
         return [*self.readonly_fields, "contact_id"] if obj is not None else self.readonly_fields

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 
-from segments.query import Behavioral, SegmentRef, SetOp, parse, unparse
+from segments.query import Behavioral, QueryError, SegmentRef, SetOp, parse, unparse
+from segments.query.nodes import Profile
 
 from .actions import Action
 from .behavioral import node_from_state, post_getter, state_from_node, state_from_post
@@ -37,11 +38,12 @@ _OPERAND_PATH = re.compile(r"c(?:-\d+)*")
 
 @dataclass
 class Operand:
-    kind: str = "segment"  # "segment" | "block" | "group"
+    kind: str = "segment"  # "segment" | "block" | "group" | "profile"
     join: str = "UNION"  # how it joins what comes before it; unused on the first operand of a list
     name: str = ""  # a segment operand's segment; "" until the user picks one (kept in the form, not the query)
     state: DesignerState | None = None  # a block operand's behavioral form
     operands: list[Operand] = dc_field(default_factory=list)  # a group's operands
+    text: str = ""  # a profile block's query text: the form shows it; it is edited in the Query view
     path: str = ""
     errors: list[str] = dc_field(default_factory=list)
 
@@ -129,6 +131,8 @@ def _operands_from_post(path: str, get, data, kinds) -> Operand:
             operand.join = join
         elif kind == "block":
             operand = Operand(kind="block", join=join, path=child, state=state_from_post(data, f"{child}-"))
+        elif kind == "profile":
+            operand = Operand(kind="profile", join=join, path=child, text=get(f"{child}-text"))
         else:
             operand = Operand(kind="segment", join=join, name=get(f"{child}-name").strip(), path=child)
         group.operands.append(operand)
@@ -159,6 +163,8 @@ def _operand_from_node(node) -> Operand:
         return Operand(kind="group", operands=_operands_from_node(node))
     if isinstance(node, Behavioral):
         return Operand(kind="block", state=state_from_node(node))
+    if isinstance(node, Profile):
+        return Operand(kind="profile", text=unparse(node))
     return Operand(kind="segment", name=node.name)
 
 
@@ -196,12 +202,26 @@ def _node_from_operands(group: Operand):
                 operand.errors.append(GROUP_UNFINISHED)
         elif operand.kind == "block":
             child = node_from_state(operand.state)
+        elif operand.kind == "profile":
+            child = _profile_node(operand)
         else:
             child = SegmentRef(operand.name) if operand.name else None
             if child is None:  # an operand left on "(choose a segment)" is never silently left out of the query
                 operand.errors.append(CHOOSE_A_SEGMENT)
         if child is not None:
             node = child if node is None else SetOp(operand.join, node, child)
+    return node
+
+
+def _profile_node(operand: Operand):
+    try:
+        node = parse(operand.text)
+    except QueryError as exc:
+        operand.errors.append(str(exc))
+        return None
+    if not isinstance(node, Profile):
+        operand.errors.append("a profile block holds one PROFILE(...) query")
+        return None
     return node
 
 

@@ -33,10 +33,10 @@ def segment_members(request, pk):
 def segment_members_csv(request, pk):
     segment = get_object_or_404(Segment, pk=pk)
     rows = (members_of(segments=[segment])
-            .values_list("contact__contact_id", "contact__full_name", "contact__email", "since"))
+            .values_list("contact__contact_id", "contact__fullname", "contact__emailaddress1", "since"))
     lines = csv_lines(["ContactId", "FullName", "Email", "MemberSince"],
-                      ((contact_id, full_name, email, since.isoformat())
-                       for contact_id, full_name, email, since in rows.iterator(chunk_size=2000)))
+                      ((contact_id, fullname, email, since.isoformat())
+                       for contact_id, fullname, email, since in rows.iterator(chunk_size=2000)))
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     filename = "".join(c if c.isalnum() or c in "-_" else "-" for c in segment.name) or "segment"
     response["Content-Disposition"] = f'attachment; filename="{filename}-members.csv"'

@@ -173,7 +173,7 @@ def write_demo(data: DemoData, *, using: str = "default", progress: Callable[[in
                     writer.write(RECORD_MODELS[name]._meta.db_table, ["id", "name"], chunk)
                     result.records += len(chunk)
             for chunk in _chunks(data.contacts(), batch):
-                writer.write(Contact._meta.db_table, ["contact_id", "full_name", "email", "created"], chunk)
+                writer.write(Contact._meta.db_table, ["contact_id", "fullname", "emailaddress1", "createdon"], chunk)
                 result.contacts += len(chunk)
             for type_name, row in data.interactions(text=postgres):
                 buf = buffers[type_name]

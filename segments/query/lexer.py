@@ -11,6 +11,7 @@ KEYWORDS = frozenset({
     "INTERACTION", "FILTER", "HAVING", "SEGMENT", "UNION", "INTERSECT", "EXCEPT",
     "COUNT", "SUM", "AVG", "MIN", "MAX", "UTCDAYS", "UTCMONTHS", "UTCYEARS",
     "NOT", "AND", "OR", "CONTAINS", "STARTSWITH", "ENDSWITH", "ISNULL", "ISNOTNULL", "TRUE", "FALSE",
+    "PROFILE", "TRAVERSE", "DATETIMEUTCNOW", "DATE", "DATEADD", "DATEDIFF",
 })
 
 # Longer operators first so that '>=' is not read as '>' '='.

@@ -7,11 +7,11 @@ its errors.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 Pos = tuple[int, int]
-Value = str | int | Decimal | bool
 
 AGGREGATES = ("COUNT", "SUM", "AVG", "MIN", "MAX")
 COMPARES = ("==", "!=", ">", ">=", "<", "<=")
@@ -23,10 +23,50 @@ MAX_INTEGER = 2**63 - 1  # whole numbers are stored and compared as 64-bit integ
 # Restrictions in one block's FILTER (a multi-value restriction counts once): SQLite refuses expressions
 # deeper than 1,000, and no designer row list is longer.
 MAX_RESTRICTIONS = 500
+# Profile queries (shared spec profiles.md).
+PROFILE_ENTITIES = ("contact", "account")
+DATE_PARTS = ("YEAR", "MONTH", "DAY", "HOUR", "MINUTE")
 
 
 def _pos() -> Pos | None:
     return field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Now:
+    """DATETIMEUTCNOW(): the evaluation time."""
+
+    pos: Pos | None = _pos()
+
+
+@dataclass(frozen=True)
+class DateValue:
+    """DATE(y, m, d[, h, mi, s]): an instant in UTC."""
+
+    parts: tuple[int, ...]
+    pos: Pos | None = _pos()
+
+
+@dataclass(frozen=True)
+class DateAdd:
+    """DATEADD(part, n, value): `value` moved by n calendar units."""
+
+    part: str  # one of DATE_PARTS
+    n: int
+    value: DateExpr
+    pos: Pos | None = _pos()
+
+
+DateExpr = Now | DateValue | DateAdd
+Value = str | int | Decimal | bool | DateExpr
+
+
+@dataclass(frozen=True)
+class AttributeRef:
+    """An attribute named as an operand of DATEDIFF: `birthdate` or `contact_1.birthdate`."""
+
+    name: str
+    pos: Pos | None = _pos()
 
 
 @dataclass(frozen=True)
@@ -41,6 +81,19 @@ class Clause:
 
 
 @dataclass(frozen=True)
+class DateDiff:
+    """DATEDIFF(part, start, end) compared with a whole number: the part boundaries crossed from start to end."""
+
+    part: str
+    start: AttributeRef | DateExpr | str
+    end: AttributeRef | DateExpr | str
+    op: str
+    value: int
+    pos: Pos | None = _pos()
+    value_pos: Pos | None = _pos()
+
+
+@dataclass(frozen=True)
 class Group:
     op: str  # 'AND' | 'OR'
     items: tuple[Condition, ...]
@@ -48,7 +101,7 @@ class Group:
     pos: Pos | None = _pos()
 
 
-Condition = Clause | Group
+Condition = Clause | Group | DateDiff
 
 
 @dataclass(frozen=True)
@@ -96,7 +149,32 @@ class SetOp:
     op_pos: Pos | None = _pos()
 
 
-Query = Behavioral | SegmentRef | SetOp
+@dataclass(frozen=True)
+class ProfileFilter:
+    condition: Group
+    pos: Pos | None = _pos()
+
+
+@dataclass(frozen=True)
+class Traverse:
+    relationship: str  # contact_account_parentcustomerid
+    alias: str | None = None
+    pos: Pos | None = _pos()
+    relationship_pos: Pos | None = _pos()
+
+
+@dataclass(frozen=True)
+class Profile:
+    """PROFILE(entity[, alias]) and its steps, read left to right; the chain must end on contacts."""
+
+    entity: str  # lower case
+    alias: str | None
+    steps: tuple[ProfileFilter | Traverse, ...]
+    pos: Pos | None = _pos()
+    entity_pos: Pos | None = _pos()
+
+
+Query = Behavioral | Profile | SegmentRef | SetOp
 Node = Query
 
 
@@ -122,6 +200,10 @@ def walk(node: Query | Condition):
         yield from walk(node.right)
     elif isinstance(node, Behavioral) and node.filter is not None:
         yield from walk(node.filter)
+    elif isinstance(node, Profile):
+        for step in node.steps:
+            if isinstance(step, ProfileFilter):
+                yield from walk(step.condition)
     elif isinstance(node, Group):
         for item in node.items:
             yield from walk(item)
@@ -130,6 +212,31 @@ def walk(node: Query | Condition):
 def behaviorals(node: Query):
     """The INTERACTION blocks of a query, left to right."""
     return (n for n in walk(node) if isinstance(n, Behavioral))
+
+
+def profiles(node: Query):
+    """The PROFILE blocks of a query, left to right."""
+    return (n for n in walk(node) if isinstance(n, Profile))
+
+
+def date_values(node: Query | Condition):
+    """The date expressions of a query's profile conditions, outermost first."""
+    def expand(value):
+        while isinstance(value, DateAdd):
+            yield value
+            value = value.value
+        if isinstance(value, Now | DateValue):
+            yield value
+
+    for n in walk(node):
+        operands = n.values if isinstance(n, Clause) else (n.start, n.end) if isinstance(n, DateDiff) else ()
+        for value in operands:
+            yield from expand(value)
+
+
+def uses_now(node: Query) -> bool:
+    """Whether the query reads DATETIMEUTCNOW(), so that its members change as time passes."""
+    return any(isinstance(v, Now) for v in date_values(node))
 
 
 def segment_refs(node: Query):
@@ -147,6 +254,15 @@ def is_one_of(group: Group) -> bool:
     return (group.op == "OR" and len(group.items) > 1
             and all(isinstance(item, Clause) and item.op == "==" for item in group.items)
             and len({item.field.lower() for item in group.items if isinstance(item, Clause)}) == 1)
+
+
+_CRM_REFERENCE = re.compile(r"SEGMENT_CRM_ID_([0-9a-fA-F]{32})")
+
+
+def crm_id(name: str) -> str | None:
+    """The Dynamics ID (32 hex digits, lower case) a reference like SEGMENT_CRM_ID_<hex> names, or None."""
+    match = _CRM_REFERENCE.fullmatch(name) if isinstance(name, str) else None
+    return match.group(1).lower() if match else None
 
 
 def reference_cycle(chain, name: str) -> str | None:

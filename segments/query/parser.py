@@ -12,25 +12,34 @@ values in lower case, `COUNT() > k` as `COUNT() >= k+1`, the link name dropped, 
 
 from __future__ import annotations
 
-from interactions.catalog import FieldKind, InteractionType, interaction_type, parse_guid
+from interactions.catalog import PARENT_CUSTOMER, FieldKind, InteractionType, entity, interaction_type, parse_guid
 
 from .errors import QuerySyntaxError
 from .lexer import Token, tokenize
 from .nodes import (
     AGGREGATES,
     COMPARES,
+    DATE_PARTS,
     MAX_INTEGER,
     NULL_TESTS,
     SET_OPS,
     STRING_TESTS,
+    AttributeRef,
     Behavioral,
     Clause,
     Condition,
+    DateAdd,
+    DateDiff,
+    DateValue,
     Group,
     Having,
+    Now,
+    Profile,
+    ProfileFilter,
     Query,
     SegmentRef,
     SetOp,
+    Traverse,
     Value,
     Window,
 )
@@ -41,6 +50,17 @@ MAX_DEPTH = 100
 _WINDOWS = {"UTCDAYS": "DAYS", "UTCMONTHS": "MONTHS", "UTCYEARS": "YEARS"}
 # Link spellings Dynamics accepted, longest suffix first.
 _LINK_SUFFIXES = ("_contactlink", "contactlink", "_contact")
+# Steps of a Dynamics profile query that a segment has no use for, and why.
+_UNSUPPORTED_STEPS = {
+    "ORDERBY": "a segment's members have no order",
+    "SKIP": "a segment holds all the contacts that match",
+    "TAKE": "a segment holds all the contacts that match",
+    "SELECT": "a segment's members are whole contacts",
+    "RELATEOPTIONAL": "profile queries traverse only contact_account_parentcustomerid",
+    "RELATE": "profile queries traverse only contact_account_parentcustomerid",
+}
+_PROFILE_STEPS = "a profile query continues with .FILTER(...) or .TRAVERSE(contact_account_parentcustomerid)"
+_OPERANDS = "INTERACTION(...), PROFILE(...), SEGMENT(...)"
 
 
 def parse(text: str) -> Query:
@@ -53,6 +73,7 @@ class _Parser:
         self.tokens = tokenize(text)
         self.i = 0
         self.itype: InteractionType | None = None  # the type of the behavioral block being parsed
+        self.entity: str | None = None  # the entity a profile FILTER being parsed applies to
 
     # -- token helpers -------------------------------------------------------------------------------
 
@@ -92,7 +113,7 @@ class _Parser:
 
     def parse(self) -> Query:
         if self.peek().kind == "EOF":
-            raise self.error("empty query: expected INTERACTION(...) or SEGMENT(...)", self.peek())
+            raise self.error("empty query: expected INTERACTION(...), PROFILE(...) or SEGMENT(...)", self.peek())
         node, _ = self.set_expr(0)
         tok = self.peek()
         if tok.kind != "EOF":
@@ -125,7 +146,9 @@ class _Parser:
             return self.behavioral(depth), 1
         if tok.is_kw("SEGMENT"):
             return self.segment_ref(), 1
-        raise self.error(f"expected INTERACTION(...), SEGMENT(...) or '(', found {tok.describe()}", tok)
+        if tok.is_kw("PROFILE"):
+            return self.profile(depth), 1
+        raise self.error(f"expected {_OPERANDS} or '(', found {tok.describe()}", tok)
 
     def segment_ref(self) -> SegmentRef:
         kw = self.next()
@@ -138,6 +161,140 @@ class _Parser:
         self.next()
         self.expect_close(opened, "SEGMENT(")
         return SegmentRef(tok.text, pos=kw.pos, name_pos=tok.pos)
+
+    # -- profile blocks ------------------------------------------------------------------------------
+
+    def profile(self, depth: int) -> Profile:
+        kw = self.next()
+        opened = self.expect_op("(", "after PROFILE")
+        entity_tok = self.expect_ident("contact or account after 'PROFILE('")
+        name = entity_tok.text.lower()
+        if entity(name) is None:
+            raise self.error(f"PROFILE({entity_tok.text}): {entity_tok.text} records are not supported; "
+                             "profile queries select contact or account", entity_tok)
+        alias = self.alias(f"PROFILE({name}")
+        self.expect_close(opened, "PROFILE(")
+        steps: list[ProfileFilter | Traverse] = []
+        current = name
+        while self.peek().is_op(".") and self.peek(1).kind == "IDENT":
+            self.next()
+            step = self.next()
+            word = step.text.upper()
+            if word == "FILTER":
+                self.itype, self.entity = None, current
+                try:
+                    steps.append(ProfileFilter(self.filter(depth), pos=step.pos))
+                finally:
+                    self.entity = None
+            elif word == "TRAVERSE":
+                steps.append(self.traverse(step))
+                current = "account" if current == "contact" else "contact"
+            elif word in _UNSUPPORTED_STEPS:
+                raise self.error(f".{word}(...) is not supported: {_UNSUPPORTED_STEPS[word]}; {_PROFILE_STEPS}", step)
+            elif word == "HAVING":
+                raise self.error("HAVING belongs to INTERACTION(...) blocks; " + _PROFILE_STEPS, step)
+            else:
+                raise self.error(f"expected FILTER or TRAVERSE after '.', found '{step.text}'; {_PROFILE_STEPS}",
+                                 step)
+        return Profile(name, alias, tuple(steps), pos=kw.pos, entity_pos=entity_tok.pos)
+
+    def alias(self, context: str) -> str | None:
+        if not self.peek().is_op(","):
+            return None
+        self.next()
+        return self.expect_ident(f"an alias after '{context}, '").text
+
+    def traverse(self, step: Token) -> Traverse:
+        opened = self.expect_op("(", "after TRAVERSE")
+        rel = self.expect_ident(f"the relationship {PARENT_CUSTOMER} after 'TRAVERSE('")
+        if rel.text.lower() != PARENT_CUSTOMER:
+            raise self.error(f"unknown relationship '{rel.text}': profile queries traverse {PARENT_CUSTOMER} "
+                             "(an account and its contacts)", rel)
+        alias = self.alias(f"TRAVERSE({PARENT_CUSTOMER}")
+        self.expect_close(opened, "TRAVERSE(")
+        return Traverse(PARENT_CUSTOMER, alias, pos=step.pos, relationship_pos=rel.pos)
+
+    def attribute_name(self, tok: Token) -> str:
+        """A profile field as written: `attribute` or `alias.attribute`; the attribute in lower case."""
+        if self.peek().is_op(".") and self.peek(1).kind == "IDENT":
+            self.next()
+            return f"{tok.text}.{self.next().text.lower()}"
+        return tok.text.lower()
+
+    def date_diff(self, kw: Token) -> DateDiff:
+        self.next()
+        opened = self.expect_op("(", "after DATEDIFF")
+        part = self.date_part("DATEDIFF")
+        self.expect_op(",", "after the date part of DATEDIFF")
+        start = self.date_operand()
+        self.expect_op(",", "between the two dates of DATEDIFF")
+        end = self.date_operand()
+        self.expect_close(opened, "DATEDIFF(")
+        op_tok = self.peek()
+        if not op_tok.is_op(*COMPARES):
+            raise self.error(f"expected a comparison (==, !=, >, >=, <, <=) after DATEDIFF(...), "
+                             f"found {op_tok.describe()}", op_tok)
+        self.next()
+        num = self.peek()
+        if num.kind != "NUMBER" or not isinstance(num.value, int):
+            raise self.error(f"DATEDIFF counts whole {part.lower()}s: compare it with a whole number, "
+                             f"found {num.describe()}", num)
+        self.next()
+        return DateDiff(part, start, end, op_tok.text, num.value, pos=kw.pos, value_pos=num.pos)
+
+    def date_part(self, function: str) -> str:
+        tok = self.expect_ident(f"a date part ({', '.join(DATE_PARTS)}) in {function}(...)")
+        if tok.text.upper() not in DATE_PARTS:
+            raise self.error(f"unknown date part '{tok.text}' in {function}: use {', '.join(DATE_PARTS)}", tok)
+        return tok.text.upper()
+
+    def date_operand(self) -> AttributeRef | Value:
+        tok = self.peek()
+        if tok.kind == "IDENT" and not tok.is_kw("DATETIMEUTCNOW", "DATE", "DATEADD"):
+            self.next()
+            return AttributeRef(self.attribute_name(tok), pos=tok.pos)
+        value = self.value(tok, tok)
+        if not isinstance(value, Now | DateValue | DateAdd):
+            self.next()
+        return value
+
+    def date_function(self, tok: Token) -> Now | DateValue | DateAdd | None:
+        """DATETIMEUTCNOW(), DATE(...) or DATEADD(...) starting at `tok` (consumed), or None."""
+        if not (tok.is_kw("DATETIMEUTCNOW", "DATE", "DATEADD") and self.peek(1).is_op("(")):
+            return None
+        if self.entity is None:
+            raise self.error(f"{tok.text.upper()}() is a profile function: it applies in PROFILE(...) filters", tok)
+        self.next()
+        opened = self.next()
+        word = tok.text.upper()
+        if word == "DATETIMEUTCNOW":
+            self.expect_close(opened, "DATETIMEUTCNOW(")
+            return Now(pos=tok.pos)
+        if word == "DATE":
+            parts = [self.whole_number("DATE")]
+            while self.peek().is_op(","):
+                self.next()
+                parts.append(self.whole_number("DATE"))
+            self.expect_close(opened, "DATE(")
+            return DateValue(tuple(parts), pos=tok.pos)
+        part = self.date_part("DATEADD")
+        self.expect_op(",", "after the date part of DATEADD")
+        n = self.whole_number("DATEADD")
+        self.expect_op(",", "before the date DATEADD moves")
+        inner = self.peek()
+        value = self.date_function(inner)
+        if value is None:
+            raise self.error("DATEADD moves DATETIMEUTCNOW(), DATE(...) or another DATEADD(...), "
+                             f"found {inner.describe()}", inner)
+        self.expect_close(opened, "DATEADD(")
+        return DateAdd(part, n, value, pos=tok.pos)
+
+    def whole_number(self, function: str) -> int:
+        tok = self.peek()
+        if tok.kind != "NUMBER" or not isinstance(tok.value, int):
+            raise self.error(f"{function} takes whole numbers, found {tok.describe()}", tok)
+        self.next()
+        return tok.value
 
     # -- behavioral blocks ---------------------------------------------------------------------------
 
@@ -286,12 +443,15 @@ class _Parser:
             return Group(group.op, group.items, negated=True, pos=tok.pos)
         if tok.is_kw("NOT"):
             raise self.error("NOT needs parentheses: NOT(condition)", self.peek(1))
+        if self.entity is not None and tok.is_kw("DATEDIFF") and self.peek(1).is_op("("):
+            return self.date_diff(tok)
         if tok.is_kw(*NULL_TESTS):
             self.next()
             opened = self.expect_op("(", f"after {tok.text.upper()}")
             field_tok = self.expect_ident(f"a field name in {tok.text.upper()}(...)")
+            name = self.field_name(field_tok)
             self.expect_close(opened, f"{tok.text.upper()}(")
-            return Clause(self.field_name(field_tok), tok.text.upper(), (), pos=tok.pos, value_pos=())
+            return Clause(name, tok.text.upper(), (), pos=tok.pos, value_pos=())
         if tok.kind != "IDENT" or tok.is_kw("TRUE", "FALSE"):
             raise self.error(
                 f"expected a condition (Field == value, ISNULL(Field), NOT(...) or '('), found {tok.describe()}", tok)
@@ -312,10 +472,15 @@ class _Parser:
         self.next()
         value_tok = self.peek()
         value = self.value(value_tok, op_tok)
-        self.next()
+        if not isinstance(value, Now | DateValue | DateAdd):
+            self.next()
         return Clause(name, op_tok.text, (self.normalise(name, value),), pos=tok.pos, value_pos=(value_tok.pos,))
 
     def value(self, tok: Token, op_tok: Token) -> Value:
+        """The value at `tok`; a date function is consumed here, a plain value is left for the caller."""
+        function = self.date_function(tok)
+        if function is not None:
+            return function
         if tok.kind == "STRING":
             return tok.text
         if tok.kind == "NUMBER":
@@ -323,17 +488,29 @@ class _Parser:
             return tok.value
         if tok.is_kw("TRUE", "FALSE"):
             return tok.text.upper() == "TRUE"
+        dates = ", DATETIMEUTCNOW(), DATE(...), DATEADD(...)" if self.entity else ""
         raise self.error(
-            f"expected a value ('string', number, True or False) after '{op_tok.text}', found {tok.describe()}", tok)
+            f"expected a value ('string', number, True or False{dates}) after '{op_tok.text}', "
+            f"found {tok.describe()}", tok)
 
     def field_name(self, tok: Token) -> str:
+        if self.entity is not None:
+            return self.attribute_name(tok)
         found = self.itype.field(tok.text) if self.itype else None
         return found.name if found else tok.text
 
     def normalise(self, name: str, value: Value) -> Value:
-        """GUIDs compare as GUIDs, so they are kept in one spelling (lower case, dashed when they parse)."""
-        found = self.itype.field(name) if self.itype else None
-        if found is None or found.kind is not FieldKind.GUID or not isinstance(value, str):
+        """GUIDs compare as GUIDs, so they are kept in one spelling (lower case, dashed when they parse);
+        choice labels take the catalog's spelling."""
+        if self.entity is not None:
+            attribute = entity(self.entity).attribute(name.rpartition(".")[2])
+            kind = attribute.kind if attribute else None
+            if kind is FieldKind.CHOICE and isinstance(value, str) and attribute.choice(value) is not None:
+                return attribute.label(attribute.choice(value))
+        else:
+            found = self.itype.field(name) if self.itype else None
+            kind = found.kind if found else None
+        if kind is not FieldKind.GUID or not isinstance(value, str):
             return value
         guid = parse_guid(value)
         return str(guid) if guid is not None else value.lower()

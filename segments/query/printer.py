@@ -9,7 +9,24 @@ import re
 from decimal import Decimal
 
 from .lexer import EXACT, KEYWORDS
-from .nodes import Behavioral, Clause, Condition, Group, Having, Query, SegmentRef, SetOp, Value
+from .nodes import (
+    AttributeRef,
+    Behavioral,
+    Clause,
+    Condition,
+    DateAdd,
+    DateDiff,
+    DateValue,
+    Group,
+    Having,
+    Now,
+    Profile,
+    ProfileFilter,
+    Query,
+    SegmentRef,
+    SetOp,
+    Value,
+)
 
 _INDENT = "    "
 _BARE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -25,6 +42,8 @@ def _single(node: Query) -> str:
         return f"{_single(node.left)} {node.op} {_operand(node.right, _single)}"
     if isinstance(node, Behavioral):
         return "".join(_behavioral_parts(node))
+    if isinstance(node, Profile):
+        return "".join(_profile_parts(node))
     return _segment_ref(node)
 
 
@@ -34,8 +53,8 @@ def _lines(node: Query) -> list[str]:
         if isinstance(node.right, SetOp):
             right = ["(", *(_INDENT + line for line in right), ")"]
         return [*_lines(node.left), node.op, *right]
-    if isinstance(node, Behavioral):
-        first, *rest = _behavioral_parts(node)
+    if isinstance(node, Behavioral | Profile):
+        first, *rest = _behavioral_parts(node) if isinstance(node, Behavioral) else _profile_parts(node)
         return [first, *(_INDENT + part for part in rest)]
     return [_segment_ref(node)]
 
@@ -51,6 +70,27 @@ def _behavioral_parts(node: Behavioral) -> list[str]:
         parts.append(f".FILTER({condition_text(node.filter)})")
     parts.append(f".HAVING({_having(node.having)})")
     return parts
+
+
+def _profile_parts(node: Profile) -> list[str]:
+    alias = f", {node.alias}" if node.alias else ""
+    parts = [f"PROFILE({node.entity}{alias})"]
+    for step in node.steps:
+        if isinstance(step, ProfileFilter):
+            parts.append(f".FILTER({condition_text(step.condition)})")
+        else:
+            alias = f", {step.alias}" if step.alias else ""
+            parts.append(f".TRAVERSE({step.relationship}{alias})")
+    return parts
+
+
+def _date_diff(item: DateDiff) -> str:
+    return (f"DATEDIFF({item.part}, {_operand_text(item.start)}, {_operand_text(item.end)}) "
+            f"{item.op} {item.value}")
+
+
+def _operand_text(value: AttributeRef | Value) -> str:
+    return value.name if isinstance(value, AttributeRef) else value_text(value)
 
 
 def _segment_ref(node: SegmentRef) -> str:
@@ -81,6 +121,8 @@ def _body(group: Group) -> str:
 
 
 def _item(item: Condition) -> str:
+    if isinstance(item, DateDiff):
+        return _date_diff(item)
     if isinstance(item, Group):
         return f"NOT({_body(item)})" if item.negated else f"({_body(item)})"
     return _clause(item)
@@ -99,6 +141,12 @@ def string_literal(text: str) -> str:
 
 
 def value_text(value: Value) -> str:
+    if isinstance(value, Now):
+        return "DATETIMEUTCNOW()"
+    if isinstance(value, DateValue):
+        return f"DATE({', '.join(str(p) for p in value.parts)})"
+    if isinstance(value, DateAdd):
+        return f"DATEADD({value.part}, {value.n}, {value_text(value.value)})"
     if isinstance(value, bool):
         return "True" if value else "False"
     if isinstance(value, str):

@@ -14,32 +14,46 @@ from decimal import Decimal
 from interactions.catalog import (
     INTERACTION_TYPES,
     OPERATORS,
+    PARENT_CUSTOMER,
+    Attribute,
     Field,
     FieldKind,
     InteractionType,
+    entity,
     interaction_type,
     parse_guid,
     parse_instant,
+    profile_attribute,
 )
 
+from .dates import date_problem, instant
 from .errors import QueryValidationError
 from .nodes import (
     AGGREGATES,
     COMPARES,
+    DATE_PARTS,
     MAX_INTEGER,
     MAX_RESTRICTIONS,
     NULL_TESTS,
     SET_OPS,
     WINDOW_UNITS,
+    AttributeRef,
     Behavioral,
     Clause,
+    DateAdd,
+    DateDiff,
+    DateValue,
     Group,
     Having,
+    Now,
     Pos,
+    Profile,
+    ProfileFilter,
     Query,
     SegmentRef,
     SetOp,
     Value,
+    crm_id,
     is_one_of,
     reference_cycle,
     segment_refs,
@@ -55,6 +69,8 @@ _KIND_NAMES = {
     FieldKind.INTEGER: "a whole number",
     FieldKind.DATETIME: "a date and time",
     FieldKind.BOOLEAN: "True or False",
+    FieldKind.DATE: "a date",
+    FieldKind.CHOICE: "a choice",
 }
 
 
@@ -87,6 +103,8 @@ def _check_query(node: Query) -> None:
             raise _error("the segment name is empty", node.name_pos)
     elif isinstance(node, Behavioral):
         _check_behavioral(node)
+    elif isinstance(node, Profile):
+        _check_profile(node)
     else:
         raise _error(f"not a query node: {type(node).__name__}", None)
 
@@ -240,6 +258,9 @@ def _check_references(node: Query, segments: SegmentLookup, name: str | None) ->
             return
         query = segments(target)
         if query is None:
+            if crm_id(target):
+                raise _error(f"no segment carries the Dynamics ID {crm_id(target)} ({target}): set that ID on the "
+                             "segment copied from Dynamics", ref.name_pos or ref.pos)
             if len(chain) <= (1 if name else 0):
                 raise _error(f"unknown segment '{target}'", ref.name_pos or ref.pos)
             raise _error(f"segment '{chain[-1]}' refers to unknown segment '{target}'", ref.name_pos or ref.pos)
@@ -249,3 +270,170 @@ def _check_references(node: Query, segments: SegmentLookup, name: str | None) ->
 
     for ref in segment_refs(node):
         follow(ref, ref.name, [name] if name else [])
+
+
+# -- profile blocks (shared spec profiles.md) -------------------------------------------------------------
+
+_ENDS_ON_ACCOUNTS = f"a segment's members are contacts; add .TRAVERSE({PARENT_CUSTOMER})"
+
+
+class _Scope:
+    """What a profile FILTER applies to: the entity the chain stands on, and the names that qualify its fields."""
+
+    def __init__(self, entity_name: str, alias: str | None, earlier: dict[str, str]) -> None:
+        self.entity = entity_name
+        self.alias = alias
+        self.earlier = earlier  # aliases of the other steps -> their entity
+
+    def describe(self) -> str:
+        return f"{self.entity} ({self.alias})" if self.alias else self.entity
+
+
+def _check_profile(node: Profile) -> None:
+    if entity(node.entity) is None:
+        raise _error(f"PROFILE({node.entity}): {node.entity} records are not supported; profile queries select "
+                     "contact or account", node.entity_pos or node.pos)
+    current, alias, aliases = node.entity.lower(), node.alias, {}
+    for step in node.steps:
+        if isinstance(step, ProfileFilter):
+            if not isinstance(step.condition, Group):
+                raise _error("FILTER must hold a group of conditions", step.pos)
+            scope = _Scope(current, alias, {a: e for a, e in aliases.items() if a != alias})
+            _check_pgroup(step.condition, scope)
+            found = restrictions(step.condition)
+            if len(found) > MAX_RESTRICTIONS:
+                raise _error(f"FILTER holds {len(found):,} restrictions; at most {MAX_RESTRICTIONS:,} fit in one "
+                             "block", found[MAX_RESTRICTIONS].pos)
+        elif getattr(step, "relationship", None) == PARENT_CUSTOMER:
+            if alias:
+                aliases[alias] = current
+            current = "account" if current == "contact" else "contact"
+            alias = step.alias
+        else:
+            raise _error(f"unknown profile step; profile queries traverse {PARENT_CUSTOMER}", node.pos)
+    if current != "contact":
+        raise _error(_ENDS_ON_ACCOUNTS, node.pos)
+
+
+def _check_pgroup(group: Group, scope: _Scope) -> None:
+    if group.op not in ("AND", "OR"):
+        raise _error(f"unknown condition joiner '{group.op}'", group.pos)
+    if not group.items:
+        raise _error("empty group of conditions", group.pos)
+    for item in group.items:
+        if isinstance(item, Group):
+            _check_pgroup(item, scope)
+        elif isinstance(item, Clause):
+            _check_pclause(item, scope)
+        elif isinstance(item, DateDiff):
+            _check_date_diff(item, scope)
+        else:
+            raise _error(f"not a condition: {type(item).__name__}", group.pos)
+
+
+def attribute_of(name: str, scope_entity: str) -> Attribute | None:
+    """The attribute a (possibly qualified) profile field names on the entity, or None."""
+    return profile_attribute(scope_entity, name.rpartition(".")[2])
+
+
+def _attribute(name: object, scope: _Scope, pos: Pos | None) -> Attribute:
+    if not isinstance(name, str) or not name:
+        raise _error(f"not an attribute name: {name!r}", pos)
+    qualifier, _, bare = name.rpartition(".")
+    if qualifier and qualifier.lower() not in {scope.entity, (scope.alias or "").lower()}:
+        if qualifier in scope.earlier:
+            raise _error(f"'{qualifier}' names the {scope.earlier[qualifier]} of another step; this FILTER applies "
+                         f"to {scope.describe()}", pos)
+        raise _error(f"unknown alias '{qualifier}'; this FILTER applies to {scope.describe()}", pos)
+    found = profile_attribute(scope.entity, bare)
+    if found is None:
+        standard = entity(scope.entity)
+        close = _suggest(bare, [a.name for a in standard.attributes]) if standard else None
+        if close is None and "_" in bare:  # publisher_name: the shape of a Dataverse custom attribute
+            raise _error(f"unknown attribute '{bare}' on {scope.entity}: a custom attribute must be declared in the "
+                         "admin console (Custom attributes) before queries can use it", pos)
+        raise _error(f"unknown attribute '{bare}' on {scope.entity}", pos, close)
+    return found
+
+
+def _check_pclause(clause: Clause, scope: _Scope) -> None:
+    attribute = _attribute(clause.field, scope, clause.pos)
+    allowed = OPERATORS[attribute.kind]
+    if clause.op not in allowed:
+        raise _error(f"'{clause.op}' does not apply to {attribute.name}, {_KIND_NAMES[attribute.kind]}; "
+                     f"use {', '.join(allowed[:-1])} or {allowed[-1]}", clause.pos)
+    count = len(clause.values)
+    if clause.op in NULL_TESTS:
+        if count:
+            raise _error(f"{clause.op}({attribute.name}) takes no value", clause.pos)
+        return
+    if count == 0 or (count > 1 and clause.op != "=="):
+        raise _error(f"'{clause.op}' needs exactly one value", clause.pos)
+    for index, value in enumerate(clause.values):
+        value_pos = clause.value_pos[index] if clause.value_pos and index < len(clause.value_pos) else clause.pos
+        problem = _attribute_value_problem(attribute, value)
+        if problem:
+            raise _error(problem, value_pos)
+
+
+def _attribute_value_problem(attribute: Attribute, value) -> str | None:
+    kind, name = attribute.kind, attribute.name
+    if isinstance(value, Now | DateValue | DateAdd):
+        if kind not in (FieldKind.DATE, FieldKind.DATETIME):
+            return f"{name} is {_KIND_NAMES[kind]}: date functions compare with dates"
+        return _date_function_problem(value)
+    if kind is FieldKind.CHOICE:
+        if attribute.choice(value) is None:
+            options = ", ".join(f"{n} {label}" for n, label in attribute.choices)
+            return f"{_shown(value)} is not a choice of {name}; use a number or label: {options}"
+        return None
+    if kind is FieldKind.DATE:
+        kind = FieldKind.DATETIME  # a date compares as its midnight UTC
+    if kind is FieldKind.STRING and value == "":
+        return f"an empty value is a missing one: write ISNULL({name}) or ISNOTNULL({name})"
+    return value_problem(Field(name, kind), value)
+
+
+def _date_function_problem(value) -> str | None:
+    if isinstance(value, DateValue):
+        return date_problem(value)
+    if isinstance(value, DateAdd):
+        if value.part not in DATE_PARTS:
+            return f"unknown date part '{value.part}' in DATEADD: use {', '.join(DATE_PARTS)}"
+        if isinstance(value.n, bool) or not isinstance(value.n, int) or abs(value.n) > 10**6:
+            return f"DATEADD moves by a whole number up to 1000000, not {value.n!r}"
+        if not isinstance(value.value, Now | DateValue | DateAdd):
+            return "DATEADD moves DATETIMEUTCNOW(), DATE(...) or another DATEADD(...)"
+        problem = _date_function_problem(value.value)
+        if problem is None and not _uses_now(value):
+            try:
+                instant(value, None)  # no DATETIMEUTCNOW(): a fixed date, known now
+            except OverflowError:
+                return "DATEADD goes past the years 1 to 9999"
+        return problem
+    return None
+
+
+def _uses_now(value) -> bool:
+    return isinstance(value, Now) or (isinstance(value, DateAdd) and _uses_now(value.value))
+
+
+def _check_date_diff(item: DateDiff, scope: _Scope) -> None:
+    if item.part not in DATE_PARTS:
+        raise _error(f"unknown date part '{item.part}' in DATEDIFF: use {', '.join(DATE_PARTS)}", item.pos)
+    for operand in (item.start, item.end):
+        if isinstance(operand, AttributeRef):
+            attribute = _attribute(operand.name, scope, operand.pos or item.pos)
+            if attribute.kind not in (FieldKind.DATE, FieldKind.DATETIME):
+                raise _error(f"DATEDIFF counts between dates; {attribute.name} is {_KIND_NAMES[attribute.kind]}",
+                             operand.pos or item.pos)
+        elif isinstance(operand, Now | DateValue | DateAdd):
+            problem = _date_function_problem(operand)
+            if problem:
+                raise _error(problem, getattr(operand, "pos", None) or item.pos)
+        elif not isinstance(operand, str) or parse_instant(operand) is None:
+            raise _error(f"DATEDIFF counts between dates: {_shown(operand)} is not one", item.pos)
+    if item.op not in COMPARES:
+        raise _error(f"unknown comparison '{item.op}'; use ==, !=, >, >=, < or <=", item.pos)
+    if isinstance(item.value, bool) or not isinstance(item.value, int) or abs(item.value) > MAX_INTEGER:
+        raise _error(f"DATEDIFF compares with a whole number, not {_shown(item.value)}", item.value_pos or item.pos)

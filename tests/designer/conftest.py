@@ -48,8 +48,8 @@ def demo(db):
     Ada: 3 clicks of the spring journey in Paris in the last 10 days; Grace: 1 spring click in Rome;
     Alan: 5 autumn clicks 100 days ago; Edsger: 2 spring opens; Barbara: nothing.
     """
-    contacts = [Contact.objects.create(contact_id=guid(i + 1), full_name=name,
-                                       email=f"{name.split()[0].lower()}@example.com")
+    contacts = [Contact.objects.create(contact_id=guid(i + 1), fullname=name,
+                                       emailaddress1=f"{name.split()[0].lower()}@example.com")
                 for i, name in enumerate(NAMES)]
     journeys = RECORD_MODELS["CustomerJourney"]
     journeys.objects.create(id=SPRING, name="Spring launch journey")

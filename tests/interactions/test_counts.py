@@ -16,7 +16,7 @@ CLICKED = INTERACTION_MODELS["EmailClicked"]
 
 @pytest.fixture
 def contacts():
-    return [Contact.objects.create(contact_id=uuid.UUID(int=n), full_name=f"Contact {n}") for n in range(1, 4)]
+    return [Contact.objects.create(contact_id=uuid.UUID(int=n), fullname=f"Contact {n}") for n in range(1, 4)]
 
 
 def test_small_tables_are_counted_exactly(contacts):

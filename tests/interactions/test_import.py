@@ -46,7 +46,7 @@ def test_a_file_of_contacts_records_and_interactions_is_stored_typed(tmp_path):
                            "0 duplicates skipped, 2 contacts and records written.")
     assert err == ""
     click = INTERACTION_MODELS["EmailClicked"].objects.get()
-    assert click.contact.full_name == "Ada Lovelace"
+    assert click.contact.fullname == "Ada Lovelace"
     assert click.customer_journey_id == uuid.UUID(JOURNEY)
     assert click.timestamp == datetime(2026, 10, 20, 8, 15, tzinfo=UTC)
     assert click.original_url == "https://example.com/pricing"
@@ -133,13 +133,13 @@ def test_importing_the_same_interactions_twice_changes_nothing(tmp_path):
 
 def test_a_contact_needs_only_its_id(tmp_path):
     run_import(write_jsonl(tmp_path / "a.jsonl", [{"type": "Contact", "ContactId": guid(1)}]))
-    assert (Contact.objects.get().full_name, Contact.objects.get().email) == ("", "")
+    assert (Contact.objects.get().fullname, Contact.objects.get().emailaddress1) == ("", "")
 
 
 def test_a_contact_imported_again_takes_its_newest_name(tmp_path):
     run_import(write_jsonl(tmp_path / "a.jsonl", [contact(1, FullName="Ada")]))
     run_import(write_jsonl(tmp_path / "b.jsonl", [contact(1, FullName="Ada L."), contact(1, FullName="Ada Lovelace")]))
-    assert Contact.objects.get().full_name == "Ada Lovelace"
+    assert Contact.objects.get().fullname == "Ada Lovelace"
 
 
 def test_several_files_are_one_all_or_nothing_import_with_file_names_in_errors(tmp_path):

@@ -40,7 +40,7 @@ def test_an_ingest_summarizes_the_brin_ranges_it_filled(tmp_path):
 def test_changed_tables_are_analyzed_and_dead_rows_vacuumed():
     table = INTERACTION_MODELS["EmailClicked"]._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute("INSERT INTO interactions_contact (contact_id, full_name, email) "
+        cursor.execute("INSERT INTO interactions_contact (contact_id, fullname, emailaddress1) "
                        "VALUES ('00000000-0000-0000-0000-000000000001', '', '')")
         cursor.execute(f"INSERT INTO {table} (interaction_id, contact_id, timestamp) SELECT gen_random_uuid(), "
                        "'00000000-0000-0000-0000-000000000001', now() FROM generate_series(1, 5000)")

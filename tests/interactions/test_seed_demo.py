@@ -146,7 +146,7 @@ def test_write_on_sqlite():
 
 @pytest.mark.django_db
 def test_if_empty_does_nothing_on_a_non_empty_database():
-    Contact.objects.create(full_name="Ada Lovelace", email="ada@example.com")
+    Contact.objects.create(fullname="Ada Lovelace", emailaddress1="ada@example.com")
     out = StringIO()
     call_command("seed_demo", contacts=50, interactions=500, if_empty=True, stdout=out)
     assert "nothing seeded" in out.getvalue()

@@ -12,8 +12,8 @@ _ids = itertools.count(1)
 
 def contact(name: str = "") -> Contact:
     n = next(_ids)
-    return Contact.objects.create(contact_id=uuid.UUID(int=n), full_name=name or f"Contact {n}",
-                                  email=f"c{n}@example.com")
+    return Contact.objects.create(contact_id=uuid.UUID(int=n), fullname=name or f"Contact {n}",
+                                  emailaddress1=f"c{n}@example.com")
 
 
 def interact(kind: str, who: Contact, at: datetime = T0, **fields):

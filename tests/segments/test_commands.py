@@ -134,7 +134,7 @@ def test_segments_create_golive_list_show_members_stop(django_capture_on_commit_
         "'Clickers': 1 members (+0 / -0)")
     assert run("segments", "members", "Clickers") == f"{ada.contact_id}\n"
     assert run("segments", "members", "Clickers", "--csv") == (
-        f"ContactId,FullName,Email\n{ada.contact_id},Ada,{ada.email}\n")
+        f"ContactId,FullName,Email\n{ada.contact_id},Ada,{ada.emailaddress1}\n")
     assert run("segments", "stop", "Clickers") == "'Clickers' is stopped.\n"
     assert Segment.objects.get().state == "stopped"
 

@@ -6,21 +6,31 @@ import uuid
 import pytest
 from django.db import connections, transaction
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from interactions.catalog import interaction_type
-from interactions.models import INTERACTION_MODELS, Contact
+from interactions.models import INTERACTION_MODELS, Account, Contact
 from segments.models import Membership
 from segments.query import SegmentSource, compile_query
+from segments.query.nodes import SetOp
 from tests.segments.query.differential import CONTACTS, DOMAIN, NOW, datasets
+from tests.segments.query.profile_strategies import profile_blocks, profile_data
 from tests.segments.query.reference import evaluate
-from tests.segments.query.strategies import queries
+from tests.segments.query.strategies import behaviorals, queries
 
 SEGMENT_IDS = {"a": 1, "b": 2}
 pytestmark = pytest.mark.django_db(databases=["default", "sqlite"])
 
 
-def load(alias, rows, members):
-    Contact.objects.using(alias).bulk_create(Contact(contact_id=c, full_name=str(c)) for c in CONTACTS)
+def load(alias, rows, members, profiles=None):
+    if profiles:
+        Account.objects.using(alias).bulk_create(Account(accountid=a, **attrs)
+                                                 for a, attrs in profiles["account"].items())
+    attributes = (profiles or {"contact": {}})["contact"]
+    Contact.objects.using(alias).bulk_create(
+        Contact(contact_id=c, fullname=str(c), **{("parentcustomerid_id" if k == "parentcustomerid" else k): v
+                                                  for k, v in attributes.get(c, {}).items()})
+        for c in CONTACTS)
     for type_name, type_rows in rows.items():
         itype, model = interaction_type(type_name), INTERACTION_MODELS[type_name]
         model.objects.using(alias).bulk_create(
@@ -52,5 +62,23 @@ def test_postgresql_and_sqlite_return_the_reference_members(node, data):
     for alias in ("default", "sqlite"):
         with transaction.atomic(using=alias):
             load(alias, rows, members)
+            assert members_on(alias, node) == expected, alias
+            transaction.set_rollback(True, using=alias)
+
+
+SET_OPS = st.sampled_from(("UNION", "INTERSECT", "EXCEPT"))
+MIXED = st.recursive(profile_blocks() | behaviorals(DOMAIN),
+                     lambda inner: st.builds(SetOp, SET_OPS, inner, inner), max_leaves=3)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                    HealthCheck.too_slow])
+@given(node=MIXED, data=datasets(), profiles=profile_data())
+def test_profile_and_mixed_queries_return_the_reference_members(node, data, profiles):
+    rows, members = data
+    expected = evaluate(node, now=NOW, contacts=CONTACTS, rows=rows, segments=members.get, profiles=profiles)
+    for alias in ("default", "sqlite"):
+        with transaction.atomic(using=alias):
+            load(alias, rows, members, profiles)
             assert members_on(alias, node) == expected, alias
             transaction.set_rollback(True, using=alias)

@@ -21,7 +21,7 @@ QUIET_90 = "INTERACTION(EmailOpened, EmailOpened_ContactLink).HAVING(COUNT() == 
 
 
 def members(segment):
-    return set(Membership.objects.filter(segment=segment).values_list("contact__full_name", flat=True))
+    return set(Membership.objects.filter(segment=segment).values_list("contact__fullname", flat=True))
 
 
 def test_a_moving_window_lets_contacts_slip_out_as_days_pass():
@@ -38,8 +38,8 @@ def test_a_moving_window_lets_contacts_slip_out_as_days_pass():
     assert members(segment) == {"Bob"}
     assert (later.members, later.added, later.removed) == (1, 0, 1)
 
-    changes = MembershipChange.objects.filter(segment=segment).order_by("at", "contact__full_name")
-    assert [(c.contact.full_name, c.change, c.run_id) for c in changes] == [
+    changes = MembershipChange.objects.filter(segment=segment).order_by("at", "contact__fullname")
+    assert [(c.contact.fullname, c.change, c.run_id) for c in changes] == [
         ("Ada", "entered", first.pk), ("Bob", "entered", first.pk), ("Ada", "exited", later.pk)]
     segment.refresh_from_db()
     assert (segment.member_count, segment.last_evaluated_at) == (1, T0 + days(45.5))

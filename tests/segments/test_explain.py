@@ -88,7 +88,7 @@ def test_the_command_prints_in_or_out_first_then_the_reasons():
     ada = contact("Ada")
     interact("EmailClicked", ada, T0 - days(1), city="Paris")
     text = f"{CLICKED}.FILTER(City == 'Paris').HAVING(COUNT() >= 1, UTCDAYS(30))"
-    lines = run("-", ada.email.upper(), "--at", T0.isoformat(), stdin=text)
+    lines = run("-", ada.emailaddress1.upper(), "--at", T0.isoformat(), stdin=text)
     assert lines[0] == "in"
     assert "1 EmailClicked interaction(s) since 2026-10-02T12:00:00+00:00; 1 pass the restrictions" in lines
     assert "COUNT() = 1, needs >= 1" in lines
@@ -106,7 +106,7 @@ def test_the_command_prints_in_or_out_first_then_the_reasons():
 def test_the_command_refuses_bad_input_with_exit_2(args, stdin, message):
     who = contact("Someone")
     with pytest.raises(CommandError) as error:
-        run(*(a.format(email=who.email) for a in args), stdin=stdin)
+        run(*(a.format(email=who.emailaddress1) for a in args), stdin=stdin)
     assert error.value.returncode == 2 and message in str(error.value)
 
 

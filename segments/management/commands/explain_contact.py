@@ -13,7 +13,7 @@ from segments.services import query_for
 def _contact(text: str) -> Contact:
     guid = parse_guid(text.strip())
     found = (Contact.objects.filter(pk=guid) if guid is not None
-             else Contact.objects.filter(email__iexact=text.strip()))
+             else Contact.objects.filter(emailaddress1__iexact=text.strip()))
     contacts = list(found[:2])
     if not contacts:
         raise CommandError(f"CONTACT: no contact has the {'ContactId' if guid else 'email'} '{text}'", returncode=2)

@@ -98,10 +98,10 @@ class Command(BaseCommand):
 
     def do_members(self, *, name, csv: bool, **_):
         members = members_of(segments=[self.segment(name)]).values_list(
-            "contact_id", "contact__full_name", "contact__email")
+            "contact_id", "contact__fullname", "contact__emailaddress1")
         if csv:
-            rows = ((str(contact_id), full_name, email)
-                    for contact_id, full_name, email in members.iterator(chunk_size=5000))
+            rows = ((str(contact_id), fullname, email)
+                    for contact_id, fullname, email in members.iterator(chunk_size=5000))
             for line in csv_lines(["ContactId", "FullName", "Email"], rows):
                 self.stdout.write(line, ending="")
         else:

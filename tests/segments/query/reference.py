@@ -3,9 +3,11 @@
 It shares nothing with the compiler on purpose (not even the window arithmetic), so that differential
 tests compare two independent readings of the spec.
 
-evaluate(node, now=..., contacts=ids, rows={type name: [{catalog field name: value}]}, segments=lookup)
+evaluate(node, now=..., contacts=ids, rows={type name: [{catalog field name: value}]}, segments=lookup,
+         profiles={"contact": {id: {attribute: value}}, "account": {id: {attribute: value}}})
 where lookup(name) returns a saved segment's Query, its member set (a live segment), or None.
-Values: uuid.UUID for GUID fields, aware datetime for Timestamp, str/float/int/bool/None otherwise.
+Values: uuid.UUID for GUID fields, aware datetime for Timestamp, str/float/int/bool/None otherwise; profile
+attributes as stored (date for birthdate, choice numbers).
 """
 
 from __future__ import annotations
@@ -14,11 +16,25 @@ import calendar
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from fractions import Fraction
 
-from interactions.catalog import FieldKind, interaction_type
-from segments.query.nodes import Behavioral, Clause, Group, Having, SegmentRef, SetOp
+from interactions.catalog import FieldKind, entity, interaction_type
+from segments.query.nodes import (
+    AttributeRef,
+    Behavioral,
+    Clause,
+    DateAdd,
+    DateDiff,
+    DateValue,
+    Group,
+    Having,
+    Now,
+    Profile,
+    ProfileFilter,
+    SegmentRef,
+    SetOp,
+)
 
 _COMPARE: dict[str, Callable[[object, object], bool]] = {
     "==": lambda a, b: a == b, "!=": lambda a, b: a != b, ">": lambda a, b: a > b,
@@ -26,8 +42,10 @@ _COMPARE: dict[str, Callable[[object, object], bool]] = {
 }
 
 
-def evaluate(node, *, now: datetime, contacts: Iterable, rows: dict[str, list[dict]], segments=None) -> set:
+def evaluate(node, *, now: datetime, contacts: Iterable, rows: dict[str, list[dict]], segments=None,
+             profiles: dict | None = None) -> set:
     universe = set(contacts)
+    records = profiles or {"contact": {c: {} for c in universe}, "account": {}}
 
     def run(n) -> set:
         if isinstance(n, SetOp):
@@ -38,6 +56,8 @@ def evaluate(node, *, now: datetime, contacts: Iterable, rows: dict[str, list[di
             if saved is None:
                 raise KeyError(n.name)
             return set(saved) if isinstance(saved, set | frozenset) else run(saved)
+        if isinstance(n, Profile):
+            return _profile(n, now, records)
         return _behavioral(n, now, universe, rows)
 
     return run(node)
@@ -127,3 +147,105 @@ def _clause(clause: Clause, row: dict, itype) -> bool:
 def _instant(text: str) -> datetime:
     value = datetime.fromisoformat(text)
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+# -- profile blocks ---------------------------------------------------------------------------------------
+
+def _profile(node: Profile, now: datetime, records: dict) -> set:
+    on = node.entity
+    chosen = set(records[on])
+    for step in node.steps:
+        if isinstance(step, ProfileFilter):
+            chosen = {i for i in chosen if _ptruth(step.condition, records[on][i], on, now)}
+        elif on == "contact":
+            parents = {records["contact"][c].get("parentcustomerid") for c in chosen}
+            on, chosen = "account", {a for a in records["account"] if a in parents}
+        else:
+            on, chosen = "contact", {c for c, r in records["contact"].items() if r.get("parentcustomerid") in chosen}
+    return chosen
+
+
+def _ptruth(cond, record: dict, on: str, now: datetime) -> bool:
+    if isinstance(cond, Group):
+        results = [_ptruth(item, record, on, now) for item in cond.items]
+        value = all(results) if cond.op == "AND" else any(results)
+        return not value if cond.negated else value
+    if isinstance(cond, DateDiff):
+        start, end = _operand(cond.start, record, now), _operand(cond.end, record, now)
+        if start is None or end is None:
+            return False
+        return _COMPARE[cond.op](_boundaries(cond.part, start, end), cond.value)
+    attribute = entity(on).attribute(cond.field.rpartition(".")[2])
+    actual = record.get(attribute.name)
+    if attribute.kind is FieldKind.STRING and actual == "":
+        actual = None  # an empty string is a missing value
+    if cond.op == "ISNULL":
+        return actual is None
+    if cond.op == "ISNOTNULL":
+        return actual is not None
+    if actual is None:
+        return False
+    kind = attribute.kind
+    if kind is FieldKind.STRING:
+        actual, wanted = actual.lower(), [v.lower() for v in cond.values]
+        if cond.op == "CONTAINS":
+            return wanted[0] in actual
+        if cond.op == "STARTSWITH":
+            return actual.startswith(wanted[0])
+        if cond.op == "ENDSWITH":
+            return actual.endswith(wanted[0])
+    elif kind is FieldKind.CHOICE:
+        labels = {label.lower(): n for n, label in attribute.choices}
+        wanted = [labels[v.lower()] if isinstance(v, str) else v for v in cond.values]
+    elif kind in (FieldKind.DATE, FieldKind.DATETIME):
+        actual = _as_instant(actual)
+        wanted = [_operand(v, record, now) for v in cond.values]
+    elif kind is FieldKind.GUID:
+        wanted = [uuid.UUID(v) for v in cond.values]
+    elif kind.is_numeric:
+        actual, wanted = Fraction(actual), [Fraction(v) for v in cond.values]
+    else:
+        wanted = list(cond.values)
+    if cond.op == "==":
+        return actual in wanted
+    return _COMPARE[cond.op](actual, wanted[0])
+
+
+def _as_instant(value) -> datetime:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC)
+    return datetime(value.year, value.month, value.day, tzinfo=UTC)  # a date counts as its midnight UTC
+
+
+def _operand(value, record: dict, now: datetime):
+    if isinstance(value, AttributeRef):
+        found = record.get(value.name.rpartition(".")[2])
+        return None if found is None else _as_instant(found)
+    if isinstance(value, Now):
+        return now
+    if isinstance(value, DateValue):
+        return datetime(*value.parts, tzinfo=UTC)
+    if isinstance(value, DateAdd):
+        return _shift(value.part, value.n, _operand(value.value, record, now))
+    return _as_instant(datetime.fromisoformat(value)) if "T" in value else _as_instant(date.fromisoformat(value))
+
+
+def _shift(part: str, n: int, moment: datetime) -> datetime:
+    if part in ("YEAR", "MONTH"):
+        months = n * 12 if part == "YEAR" else n
+        total = moment.year * 12 + (moment.month - 1) + months
+        year, month = total // 12, total % 12 + 1
+        return moment.replace(year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1]))
+    return moment + {"DAY": timedelta(hours=24), "HOUR": timedelta(minutes=60), "MINUTE": timedelta(seconds=60)}[
+        part] * n
+
+
+def _boundaries(part: str, start: datetime, end: datetime) -> int:
+    """T-SQL's DATEDIFF: how many `part` boundaries lie in (start, end], negative backwards."""
+    epoch = datetime(1, 1, 1, tzinfo=UTC)
+    if part == "YEAR":
+        return end.year - start.year
+    if part == "MONTH":
+        return (end.year * 12 + end.month) - (start.year * 12 + start.month)
+    size = {"DAY": 86400, "HOUR": 3600, "MINUTE": 60}[part]
+    return int((end - epoch).total_seconds() // size) - int((start - epoch).total_seconds() // size)

@@ -10,13 +10,14 @@ H = ".HAVING(COUNT() >= 1)"
 S = "INTERACTION(SurveyResponse, SurveyResponse_ContactLink)"
 
 SYNTAX_ERRORS = [
-    ("", 1, 1, "empty query: expected INTERACTION(...) or SEGMENT(...)"),
-    ("   \n  ", 2, 3, "empty query: expected INTERACTION(...) or SEGMENT(...)"),
+    ("", 1, 1, "empty query: expected INTERACTION(...), PROFILE(...) or SEGMENT(...)"),
+    ("   \n  ", 2, 3, "empty query: expected INTERACTION(...), PROFILE(...) or SEGMENT(...)"),
     ("SEGMENT(a) SEGMENT(b)", 1, 12,
      "unexpected 'SEGMENT' after the end of the query; join queries with UNION, INTERSECT or EXCEPT"),
     (C + H + ")", 1, 73, "unexpected ')' after the end of the query; join queries with UNION, INTERSECT or EXCEPT"),
-    ("SEGMENT(a) UNION", 1, 17, "expected INTERACTION(...), SEGMENT(...) or '(', found the end of the query"),
-    ("FOO(a)", 1, 1, "expected INTERACTION(...), SEGMENT(...) or '(', found 'FOO'"),
+    ("SEGMENT(a) UNION", 1, 17,
+     "expected INTERACTION(...), PROFILE(...), SEGMENT(...) or '(', found the end of the query"),
+    ("FOO(a)", 1, 1, "expected INTERACTION(...), PROFILE(...), SEGMENT(...) or '(', found 'FOO'"),
     ("SEGMENT(", 1, 9, "expected a segment name after 'SEGMENT(', found the end of the query"),
     ("SEGMENT('')", 1, 9, "the segment name is empty"),
     ("SEGMENT(a", 1, 10, "expected ')' to close the SEGMENT( opened at 1:8, found the end of the query"),
