@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -134,6 +135,22 @@ LOGGING = {
 }
 
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "segments")
+
+# --- Worker queues (README: Scaling the workers) ---
+# Work is queued by why it runs, so a click never waits behind scheduled refreshes: `interactive` (a person
+# asked: Evaluate now, go live, an edit of a live segment), `refresh` (beat's due refreshes, new
+# interactions, a used segment that changed), `upkeep` (maintenance). A prefix keeps test queues apart.
+_QUEUE_PREFIX = os.environ.get("CELERY_QUEUE_PREFIX", "")
+SEGMENT_QUEUES = {name: f"{_QUEUE_PREFIX}{name}" for name in ("interactive", "refresh", "upkeep")}
+# Declared, so that every worker and /metrics (app.amqp.queues) know them; the default queue stays for tasks
+# sent by name without one.
+CELERY_TASK_QUEUES = [Queue(name) for name in (*SEGMENT_QUEUES.values(), CELERY_TASK_DEFAULT_QUEUE)]
+CELERY_TASK_ROUTES = {
+    "segments.tasks.refresh_due_segments": {"queue": SEGMENT_QUEUES["upkeep"]},
+    "segments.tasks.reset_stuck_runs": {"queue": SEGMENT_QUEUES["upkeep"]},
+    "segments.tasks.maintain_store": {"queue": SEGMENT_QUEUES["upkeep"]},
+}
+# --- end of worker queues ---
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # How long a task taken by a worker that died stays invisible before Redis hands it to another worker.
     "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
