@@ -163,6 +163,8 @@ CELERY_TASK_ROUTES = {
     "segments.tasks.maintain_store": {"queue": SEGMENT_QUEUES["upkeep"]},
 }
 # --- end of worker queues ---
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT = "designer.broker:Transport"  # kombu's, surviving a Redis restart (see there)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # How long a task taken by a worker that died stays invisible before Redis hands it to another worker.
     "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
