@@ -10,6 +10,7 @@ import signal
 import subprocess
 from pathlib import Path
 
+import kombu
 import pytest
 import redis
 from celery import Celery
@@ -26,6 +27,7 @@ from .conftest import WORKER_LOGS, wait_for
 from .helpers import contact, interact
 from .test_workers import blocked_on_lock, locked_change_log
 
+TRANSPORT = "designer.broker:Transport"  # what designer/settings.py chooses for a redis:// broker
 QUERY = "INTERACTION(EmailOpened, EmailOpened_ContactLink).HAVING(COUNT() >= 1)"
 
 
@@ -162,3 +164,14 @@ def test_workers_survive_a_broker_restart_and_the_queued_work_completes(own_redi
     for segment in segments:
         members = set(Membership.objects.filter(segment=segment).values_list("contact_id", flat=True))
         assert members == from_scratch(segment)
+
+
+@pytest.mark.redis
+def test_closing_a_channel_whose_connection_is_gone_with_tasks_unacknowledged_is_a_connection_error(own_redis):
+    """The step of a broker restart that made workers exit: Celery closes the consumer's connection after
+    the transport was released, with tasks still unacknowledged (kombu then tries to put them back)."""
+    with kombu.Connection(own_redis.url, transport=TRANSPORT) as conn:
+        channel = conn.default_channel
+        channel.qos._delivered["a-task"] = object()  # what a delivered, unacknowledged task leaves
+        conn.transport.client = None  # what releasing the connection did before the close
+        conn.maybe_close_channel(channel)  # ignores connection errors only; an AttributeError got through
