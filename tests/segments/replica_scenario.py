@@ -32,7 +32,7 @@ def scalar(alias, sql):
 
 def caught_up():
     """Wait until the replica has replayed everything the primary has written (deadline: 30 s)."""
-    target = scalar("default", "SELECT pg_current_wal_lsn()::text")
+    target = scalar("default", "SELECT pg_current_wal_insert_lsn()::text")
     deadline = time.monotonic() + 30
     while scalar("replica", f"SELECT pg_last_wal_replay_lsn() >= '{target}'::pg_lsn") is not True:
         assert time.monotonic() < deadline, "the replica did not catch up"
@@ -75,6 +75,10 @@ def main():
     caught_up()
 
     scalar("replica", "SELECT pg_wal_replay_pause()")  # from here the replica shows the state of this moment
+    deadline = time.monotonic() + 30  # the pause is requested; replay stops at its next record
+    while scalar("replica", "SELECT pg_get_wal_replay_pause_state()") != "paused":
+        assert time.monotonic() < deadline, "the replica did not pause"
+        time.sleep(0.05)
     opened("Bob")
     run = segment_evaluate(segment_id=segment.pk, reason="after Bob")
     paused = {

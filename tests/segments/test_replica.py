@@ -70,7 +70,7 @@ def primary_and_replica():
         subprocess.run([BIN / "initdb", "-D", primary, "-A", "trust", "-U", "postgres", "--no-sync"],
                        check=True, stdout=subprocess.DEVNULL, **as_postgres())
         with open(primary / "postgresql.conf", "a") as conf:
-            conf.write("wal_level = replica\nmax_wal_senders = 4\nfsync = off\nsynchronous_commit = off\n"
+            conf.write("wal_level = replica\nmax_wal_senders = 4\nfsync = off\n"
                        "full_page_writes = off\n")
         servers.append(Server(primary, PRIMARY_PORT))
         url = f"postgres://postgres@127.0.0.1:{PRIMARY_PORT}"
