@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -112,6 +113,18 @@ else:
     options["application_name"] = os.environ.get("DB_APPLICATION_NAME", "segment-designer")
     # PgBouncer in transaction mode cannot keep a server-side cursor across transactions.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False)
+
+# --- Read replica (README: Read replica) ---
+# With DATABASE_REPLICA_URL set, read-only interactive work reads a streaming replica (designer/db_router.py);
+# for REPLICA_STICKY_SECONDS after a request that wrote, that user's requests read the primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests of the app itself see one database
+    DATABASE_ROUTERS = ["designer.db_router.ReplicaRouter"]
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+                      "designer.db_router.ReadYourWritesMiddleware")
+REPLICA_STICKY_SECONDS = int(os.environ.get("REPLICA_STICKY_SECONDS", "10"))
+# --- end of read replica ---
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -214,6 +227,24 @@ READY_BEAT_MAX_AGE = float(os.environ.get("READY_BEAT_MAX_AGE", "180"))
 HEARTBEAT_KEY_PREFIX = os.environ.get("HEARTBEAT_KEY_PREFIX", "segment-designer:heartbeat")
 
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "segments")
+
+# --- Worker queues (README: Scaling the workers) ---
+# Work is queued by why it runs, so a click never waits behind scheduled refreshes: `interactive` (a person
+# asked: Evaluate now, go live, an edit of a live segment), `refresh` (beat's due refreshes, new
+# interactions, a used segment that changed), `upkeep` (maintenance). A prefix keeps test queues apart.
+_QUEUE_PREFIX = os.environ.get("CELERY_QUEUE_PREFIX", "")
+SEGMENT_QUEUES = {name: f"{_QUEUE_PREFIX}{name}" for name in ("interactive", "refresh", "upkeep")}
+# Declared, so that every worker and /metrics (app.amqp.queues) know them; the default queue stays for tasks
+# sent by name without one.
+CELERY_TASK_QUEUES = [Queue(name) for name in (*SEGMENT_QUEUES.values(), CELERY_TASK_DEFAULT_QUEUE)]
+CELERY_TASK_ROUTES = {
+    "segments.tasks.refresh_due_segments": {"queue": SEGMENT_QUEUES["upkeep"]},
+    "segments.tasks.reset_stuck_runs": {"queue": SEGMENT_QUEUES["upkeep"]},
+    "segments.tasks.maintain_store": {"queue": SEGMENT_QUEUES["upkeep"]},
+}
+# --- end of worker queues ---
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT = "designer.broker:Transport"  # kombu's, surviving a Redis restart (see there)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # How long a task taken by a worker that died stays invisible before Redis hands it to another worker.
     "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),

@@ -10,7 +10,7 @@ from dataclasses import field as dc_field
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.utils import timezone
 
 from interactions.catalog import (
@@ -22,7 +22,7 @@ from interactions.catalog import (
     parse_guid,
     parse_instant,
 )
-from interactions.models import RECORD_MODELS
+from interactions.models import RECORD_MODELS, Contact
 
 from .query import Behavioral, Clause, Group, Having, Window, unparse
 from .query.compiler import (
@@ -39,8 +39,13 @@ from .query.validator import restrictions
 from .services import segment_sources
 
 
+def _connection():
+    """The connection the router gives these reads (the read replica, when the caller reads from one)."""
+    return connections[router.db_for_read(Contact) or DEFAULT_DB_ALIAS]
+
+
 def _fetch_one(sql: str, params: list) -> tuple:
-    with connection.cursor() as cursor:
+    with _connection().cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
 
@@ -50,11 +55,11 @@ def estimate_size(*, node, segment=None) -> dict:
     now = timezone.now()
     result = {"count": None, "added": None, "removed": None}
     if segment is not None and segment.is_live and segment.evaluated_version is not None:
-        sql, params = compile_difference(node, segment_id=segment.pk, now=now, dialect=connection.vendor,
+        sql, params = compile_difference(node, segment_id=segment.pk, now=now, dialect=_connection().vendor,
                                          segments=segment_sources)
         result["count"], result["added"], result["removed"] = _fetch_one(sql, params)
     else:
-        sql, params = compile_count(node, now=now, dialect=connection.vendor, segments=segment_sources)
+        sql, params = compile_count(node, now=now, dialect=_connection().vendor, segments=segment_sources)
         result["count"] = _fetch_one(sql, params)[0]
     return result
 
@@ -124,7 +129,7 @@ def clause_counts(*, node, limit: int = 12, at: datetime | None = None) -> list[
     counts = []
     for item in items:
         probe = Behavioral(node.type, Group("AND", (item,)), Having("COUNT", None, ">=", 1, node.having.window))
-        sql, params = compile_count(probe, now=now, dialect=connection.vendor)
+        sql, params = compile_count(probe, now=now, dialect=_connection().vendor)
         counts.append({"text": restriction_text(item), "sentence": restriction_sentence(item, itype, names),
                        "count": _fetch_one(sql, params)[0]})
     return counts
@@ -179,7 +184,7 @@ def _read(kind: FieldKind, value):
 def explain_contact(*, node, contact, at: datetime | None = None, limit: int = 25) -> Explanation:
     """Why `contact` is in or out: the compiled query asked about this one contact, then its reasons."""
     now = at or timezone.now()
-    dialect = connection.vendor
+    dialect = _connection().vendor
     sql, params = compile_contains(node, contact_id=contact.pk, now=now, dialect=dialect, segments=segment_sources)
     member = bool(_fetch_one(sql, params)[0])
     if not isinstance(node, Behavioral):
@@ -196,7 +201,7 @@ def explain_contact(*, node, contact, at: datetime | None = None, limit: int = 2
     names = record_names(items, itype)
     sentences = [restriction_sentence(item, itype, names) for item in items]
     sql, params = compile_interactions(node, contact_id=contact.pk, now=now, dialect=dialect, limit=limit)
-    with connection.cursor() as cursor:
+    with _connection().cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()
     fields = itype.all_fields

@@ -22,7 +22,7 @@ import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -30,7 +30,7 @@ from .models import EvaluationRun, Segment
 from .query import compile_query, parse
 from .query.compiler import compile_touched
 from .query.nodes import uses_now
-from .services import dependants, next_evaluation, segment_request_evaluation, segment_sources
+from .services import REFRESH, dependants, next_evaluation, segment_request_evaluation, segment_sources
 
 logger = logging.getLogger(__name__)
 _LOCK_NAMESPACE = 0x5E6  # pg advisory locks take (namespace, id); this one is ours
@@ -84,14 +84,12 @@ def segment_evaluate(*, segment_id: int, at: datetime | None = None, full: bool 
         _finish(run, started, status=EvaluationRun.Status.SKIPPED, error=str(busy))
         Segment.objects.filter(pk=segment_id, status=Segment.Status.RUNNING).update(status=Segment.Status.QUEUED)
         return run
-    except Exception as exc:
-        _finish(run, started, status=EvaluationRun.Status.FAILED, error=f"{type(exc).__name__}: {exc}")
-        Segment.objects.filter(pk=segment_id).update(status=Segment.Status.FAILED, last_error=str(exc),
-                                                     failures=F("failures") + 1)
+    except BaseException as exc:  # also an interrupt or a worker's SIGTERM (SystemExit): never left "running"
+        _record_failure(run, started, error=f"{type(exc).__name__}: {exc}", shown=str(exc) or type(exc).__name__)
         raise
     if added or removed:
         for user in dependants(current, live_only=True):
-            segment_request_evaluation(segment=user, reason=f"'{current.name}' changed")
+            segment_request_evaluation(segment=user, reason=f"'{current.name}' changed", queue=REFRESH)
     return run
 
 
@@ -213,6 +211,31 @@ def _apply(segment: Segment, run: EvaluationRun, now: datetime, node, *, within:
         if within:
             cursor.execute(f"DROP TABLE {within}")
     return added, removed
+
+
+def _record_failure(run: EvaluationRun, started: float, *, error: str, shown: str) -> None:
+    """Mark the run and its segment failed at once, on a connection of its own: the evaluation's own may be
+    broken or mid-statement (an interrupt). Inside a caller's transaction the failure is the caller's to keep,
+    and another connection would wait for that transaction's row locks, so it is written there."""
+    failed = {"status": EvaluationRun.Status.FAILED, "error": error, "finished": timezone.now(),
+              "duration_ms": int((time.monotonic() - started) * 1000)}
+    segment_failed = {"status": Segment.Status.FAILED, "last_error": shown}
+    if connection.in_atomic_block:
+        EvaluationRun.objects.filter(pk=run.pk).update(**failed)
+        Segment.objects.filter(pk=run.segment_id).update(**segment_failed, failures=F("failures") + 1)
+    else:
+        own = connections.create_connection(DEFAULT_DB_ALIAS)
+        try:
+            with own.cursor() as cursor:
+                cursor.execute(f"UPDATE {EvaluationRun._meta.db_table} SET error = %s, status = %s, finished = %s, "
+                               "duration_ms = %s WHERE id = %s",
+                               [error, failed["status"], own.ops.adapt_datetimefield_value(failed["finished"]),
+                                failed["duration_ms"], run.pk])
+                cursor.execute(f"UPDATE {Segment._meta.db_table} SET status = %s, last_error = %s, "
+                               "failures = failures + 1 WHERE id = %s", [*segment_failed.values(), run.segment_id])
+        finally:
+            own.close()
+    run.status, run.error = EvaluationRun.Status.FAILED, error
 
 
 def _finish(run: EvaluationRun, started: float, *, status, error: str = "", **counts):

@@ -68,6 +68,18 @@ class Segment(models.Model):
     def is_live(self) -> bool:
         return self.state == self.State.LIVE
 
+    @property
+    def is_stale(self) -> bool:
+        """The membership is of an older version of the query (edited since, e.g. during a run)."""
+        return self.evaluated_version is not None and self.evaluated_version < self.version
+
+    @property
+    def shown_status(self) -> tuple[str, str]:
+        """(value, label) of the status badge: a finished run of an older version is not "Up to date"."""
+        if self.status == self.Status.SUCCEEDED and self.is_stale:
+            return "stale", "Stale"
+        return self.status, self.get_status_display()
+
 
 # Membership and its change log are written a million rows at a time, so they carry only the indexes that
 # reads need and no database-level foreign keys (whose deferred per-row checks doubled the time of a

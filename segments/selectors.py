@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Iterator
 
+from django.db import DEFAULT_DB_ALIAS, router
 from django.db.models import Q, QuerySet
 
 from interactions.catalog import parse_guid, record_type
@@ -51,8 +52,13 @@ def find_contacts(text: str, *, limit: int = LOOKUP_LIMIT) -> list[Contact]:
 
 
 def members_of(*, segments: Iterable, search: str = "") -> QuerySet[Membership]:
-    """The members of the segments, in membership order; `search` keeps those whose name or email contains it."""
-    members = Membership.objects.filter(segment__in=list(segments)).order_by("segment_id", "contact_id")
+    """The members of the segments, in membership order; `search` keeps those whose name or email contains it.
+
+    The database is chosen now, by the router (the read replica for a request's reads), not when a streamed
+    export is read after the request's routing has ended.
+    """
+    members = (Membership.objects.using(router.db_for_read(Membership) or DEFAULT_DB_ALIAS)
+               .filter(segment__in=list(segments)).order_by("segment_id", "contact_id"))
     if search.strip():
         members = members.filter(Q(contact__fullname__icontains=search.strip())
                                  | Q(contact__emailaddress1__icontains=search.strip()))

@@ -204,20 +204,30 @@ def segment_duplicate(*, segment: Segment, user=None, name: str | None = None) -
     return segment_create(name=name, query_text=segment.query, description=segment.description, owner=user)
 
 
+INTERACTIVE = "interactive"  # a person asked: runs on its own queue, never behind scheduled refreshes
+REFRESH = "refresh"
+# A person's request replaces a queued marker older than this: that one may sit behind a thousand refreshes
+# or have been lost with the broker; repeated clicks within it queue one run.
+INTERACTIVE_REQUEUE_SECONDS = 5
+
+
 def segment_request_evaluation(*, segment: Segment, reason: str = "", countdown: float = 0,
-                               full: bool = False) -> bool:
+                               full: bool = False, queue: str = INTERACTIVE) -> bool:
     """Queue an evaluation after the current transaction commits; False when one is queued already.
 
-    The run records `reason` (of the request that queued it: later ones while it waits add nothing). The
-    task is named, not imported: the tasks call these services, and Celery resolves the name to the task
-    registered in this process (SegmentsConfig.ready), so in-process (eager) runs work as well.
+    `queue` says why it runs: INTERACTIVE (a person asked; replaces a marker older than a few seconds) or
+    REFRESH (scheduled or triggered; waits for a queued marker until SEGMENT_QUEUE_TIMEOUT, when it is
+    taken as lost). The run records `reason` (of the request that queued it: later ones while it waits
+    add nothing). The task is named, not imported: the tasks call these services, and Celery resolves the
+    name to the task registered in this process (SegmentsConfig.ready), so in-process (eager) runs work too.
     `full` recomputes every contact, not only those touched since the last run: the run queued now is full,
     and so is one queued already (it has not read the segment yet; without a watermark it cannot refresh).
     """
     if full:
         Segment.objects.filter(pk=segment.pk).update(ingest_watermark=None)
     now = timezone.now()
-    fresh_queue = Q(queued_at__isnull=True) | Q(queued_at__lt=now - timedelta(seconds=settings.SEGMENT_QUEUE_TIMEOUT))
+    wait = INTERACTIVE_REQUEUE_SECONDS if queue == INTERACTIVE else settings.SEGMENT_QUEUE_TIMEOUT
+    fresh_queue = Q(queued_at__isnull=True) | Q(queued_at__lt=now - timedelta(seconds=wait))
     claimed = Segment.objects.filter(fresh_queue, pk=segment.pk).update(queued_at=now, status=Segment.Status.QUEUED)
     if not claimed:
         return False
@@ -225,7 +235,8 @@ def segment_request_evaluation(*, segment: Segment, reason: str = "", countdown:
     # robust: a broker that is down must not fail the edit that was just saved; the segment stays queued
     # and beat queues it again after SEGMENT_QUEUE_TIMEOUT.
     task = signature(EVALUATE_TASK, args=(segment_id,), kwargs={"reason": reason, "full": full})
-    transaction.on_commit(lambda: task.apply_async(countdown=countdown), robust=True)
+    options = {"countdown": countdown, "queue": settings.SEGMENT_QUEUES[queue]}
+    transaction.on_commit(lambda: task.apply_async(**options), robust=True)
     return True
 
 
@@ -241,11 +252,13 @@ def next_evaluation(segment: Segment, evaluated_at: datetime) -> datetime | None
 
 
 def refresh_due_segments(*, now: datetime | None = None) -> int:
-    """Queue every live segment whose next evaluation is due; returns how many were queued."""
+    """Queue every live segment whose next evaluation is due, or whose queued marker is older than the queue
+    timeout (its task was lost, e.g. with a broker restart); returns how many were queued."""
     now = now or timezone.now()
+    lost = Q(queued_at__lt=now - timedelta(seconds=settings.SEGMENT_QUEUE_TIMEOUT))
     due = Segment.objects.filter(state=Segment.State.LIVE).filter(
-        Q(next_evaluation_at__isnull=True) | Q(next_evaluation_at__lte=now))
-    return sum(segment_request_evaluation(segment=s, reason="due") for s in due)
+        Q(next_evaluation_at__isnull=True) | Q(next_evaluation_at__lte=now) | lost)
+    return sum(segment_request_evaluation(segment=s, reason="due", queue=REFRESH) for s in due)
 
 
 def segments_reading(type_names) -> list[Segment]:
@@ -256,7 +269,8 @@ def segments_reading(type_names) -> list[Segment]:
 def interactions_arrived(*, type_names) -> int:
     """New interactions of these types were stored: queue the live segments that read them, debounced."""
     return sum(
-        segment_request_evaluation(segment=s, reason="new interactions", countdown=settings.SEGMENT_INGEST_DEBOUNCE)
+        segment_request_evaluation(segment=s, reason="new interactions", countdown=settings.SEGMENT_INGEST_DEBOUNCE,
+                                   queue=REFRESH)
         for s in segments_reading(type_names)
     )
 

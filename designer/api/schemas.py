@@ -72,6 +72,7 @@ class SegmentOut(Schema):
     status: Literal["idle", "queued", "running", "succeeded", "failed"]
     member_count: int | None
     evaluated_version: int | None
+    stale: bool = Field(description="the members are of an older version (evaluated_version < version)")
     last_evaluated_at: datetime | None
     next_evaluation_at: datetime | None
     last_error: str
@@ -85,6 +86,10 @@ class SegmentOut(Schema):
     @staticmethod
     def resolve_owner(obj) -> str | None:
         return obj.owner.get_username() if obj.owner_id else None
+
+    @staticmethod
+    def resolve_stale(obj) -> bool:
+        return obj.is_stale
 
 
 class SegmentIn(Schema):

@@ -35,6 +35,7 @@ from segments.services import (
     segment_would_change,
 )
 
+from ..db_router import replica_reads
 from ..editor.actions import Action
 from ..editor.behavioral import node_from_state, state_from_node, state_from_post
 from ..editor.compound import (
@@ -230,8 +231,9 @@ def _designer(request, segment):
     context = _context(request, segment, editor, name=request.POST.get("name", ""),
                        description=request.POST.get("description", ""), version=request.POST.get("version", ""))
     if verb == "explain" or verb == "estimate":
-        context.update(_explanation(request.POST, editor.current_query, segment) if verb == "explain" else
-                       _estimate(editor.current_query, segment))
+        with replica_reads():
+            context.update(_explanation(request.POST, editor.current_query, segment) if verb == "explain" else
+                           _estimate(editor.current_query, segment))
     if not request.htmx:
         return render(request, PAGE_TEMPLATE, context)
     if verb == "text":
@@ -383,8 +385,9 @@ def _explanation(data, text: str, segment) -> dict:
 @require_POST
 def segment_estimate(request):
     """The live size estimate of the query being edited and, for a live segment, the change against its members."""
-    segment = _posted_segment(request.POST)
-    context = {"segment": segment, **_estimate(request.POST.get("current_query", ""), segment)}
+    with replica_reads():
+        segment = _posted_segment(request.POST)
+        context = {"segment": segment, **_estimate(request.POST.get("current_query", ""), segment)}
     return render(request, "designer/segment.html#estimate", context)
 
 

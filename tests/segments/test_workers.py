@@ -4,89 +4,17 @@ Each test starts `celery -A designer worker` processes on the test database and 
 and sends tasks through Redis by name, exactly as the web process does.
 """
 
-import os
-import signal
-import subprocess
-import sys
-import time
-import uuid
-from pathlib import Path
-
 import pytest
-from celery import Celery
-from django.conf import settings
 from django.db import connection, connections
 
 from segments.models import EvaluationRun, Membership, MembershipChange, Segment
 from segments.services import segment_create
 
+from .conftest import kill, wait_for
 from .helpers import contact, interact
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.redis, pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 QUERY = "INTERACTION(EmailOpened, EmailOpened_ContactLink).HAVING(COUNT() >= 1)"
-
-
-@pytest.fixture
-def queue():
-    return f"test-{uuid.uuid4().hex[:12]}"
-
-
-@pytest.fixture
-def broker(queue):
-    app = Celery(broker=settings.TEST_REDIS_URL)
-    yield lambda segment_id: app.send_task("segments.tasks.evaluate_segment", args=[segment_id], queue=queue)
-    with app.connection_for_write() as conn:
-        conn.default_channel.queue_delete(queue)
-    app.close()
-
-
-WORKER_LOGS: list = []  # the running test's worker logs, quoted when a wait times out
-
-
-@pytest.fixture
-def workers(queue, tmp_path):
-    started = []
-    db = connection.settings_dict
-    WORKER_LOGS.clear()
-
-    def start(name, visibility_timeout=3600):
-        # A short visibility timeout makes Redis hand a dead worker's task to another one within seconds;
-        # it must stay longer than any countdown (a retry's), or Redis hands those out again too.
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "designer.settings", "CELERY_QUEUE": queue,
-               "CELERY_BROKER_URL": settings.TEST_REDIS_URL, "CELERY_VISIBILITY_TIMEOUT": str(visibility_timeout),
-               "CELERY_UNACKED_RESTORE_SECONDS": "1",
-               "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"}
-        log = tmp_path / f"{name}.log"
-        WORKER_LOGS.append(log)
-        process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "designer", "worker", "-n", f"{name}-{queue}@%h", "-c", "1",
-             "--without-gossip", "--without-mingle", "--without-heartbeat", "-Q", queue, "--loglevel", "INFO",
-             "--logfile", str(log)],
-            cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        kill(process)
-
-
-def kill(process):
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(10)
-
-
-def wait_for(predicate, timeout=60, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    logs = "\n".join(f"--- {log.name}\n" + "\n".join(log.read_text().splitlines()[-15:])
-                     for log in WORKER_LOGS if log.exists())
-    raise AssertionError(f"timed out waiting for {what}\n{logs}")
 
 
 def locked_change_log():

@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from designer.management.designer_benchmark import benchmark_round_trip
+from designer.management.workers_benchmark import benchmark_workers
 from interactions import maintenance
 from interactions.catalog import INTERACTION_TYPES, interaction_type
 from interactions.ingest import ingest
@@ -84,13 +85,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--sections", default="import,query,segments,designer",
-                            help="comma-separated: import, seed, query, segments, designer")
+                            help="comma-separated: import, seed, query, segments, designer, workers")
         parser.add_argument("--import-rows", type=int, default=200_000)
         parser.add_argument("--seed-rows", type=int, default=1_000_000)
         parser.add_argument("--refresh-rows", type=int, default=100_000)
         parser.add_argument("--repeat", type=int, default=3, help="baselines and queries: best of this many runs")
+        parser.add_argument("--broker-url", default=os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0"),
+                            help="workers: the Redis the worker processes take their tasks from")
+        parser.add_argument("--worker-segments", type=int, default=200, help="workers: live segments to refresh")
+        parser.add_argument("--worker-processes", default="1,2,4", help="workers: the rounds' process counts")
 
-    def handle(self, *args, sections, import_rows, seed_rows, refresh_rows, repeat, **options):
+    def handle(self, *args, sections, import_rows, seed_rows, refresh_rows, repeat, broker_url, worker_segments,
+               worker_processes, **options):
         if connection.vendor != "postgresql":
             raise CommandError("the benchmark measures the production path: set DATABASE_URL to PostgreSQL",
                                returncode=2)
@@ -98,6 +104,8 @@ class Command(BaseCommand):
         if contacts == 0:
             raise CommandError("the database is empty: run seed_demo first (see --help)", returncode=2)
         self.repeat = repeat
+        self.workers = {"broker_url": broker_url, "segments": worker_segments,
+                        "process_counts": [int(n) for n in worker_processes.split(",")]}
         self.rng = random.Random(7)
         self.now = timezone.now()
         total = sum(scalar(f"SELECT COUNT(*) FROM {t.table}") for t in map(interaction_type, _TYPES_IN_USE))
@@ -347,6 +355,17 @@ class Command(BaseCommand):
         Segment.objects.filter(name__startswith=PREFIX).delete()
         maintenance.vacuum_needed()
         self.rebuild_brin()
+
+    def section_workers(self, *, refresh_rows, **_):
+        Segment.objects.filter(name__startswith=PREFIX).delete()
+        refresh_start = scalar("SELECT clock_timestamp()")
+        try:
+            benchmark_workers(out=self.stdout, arrive=self._arrive, prefix=PREFIX, burst=refresh_rows, **self.workers)
+        finally:
+            for table in {interaction_type(t).table for t in _TYPES_IN_USE}:
+                scalar(f"WITH d AS (DELETE FROM {table} WHERE ingested_at >= %s RETURNING 1) SELECT COUNT(*) FROM d",
+                       [refresh_start])
+            maintenance.vacuum_needed()
 
     def _arrive(self, n):
         people = self.sample_contacts()
