@@ -23,6 +23,10 @@ MAX_INTEGER = 2**63 - 1  # whole numbers are stored and compared as 64-bit integ
 # Restrictions in one block's FILTER (a multi-value restriction counts once): SQLite refuses expressions
 # deeper than 1,000, and no designer row list is longer.
 MAX_RESTRICTIONS = 500
+# SEGMENT() references followed from one query: how deep a chain may go (each level is a few Python frames
+# in the validator and the compiler) and how many INTERACTION blocks the expanded query may hold in all.
+MAX_SEGMENT_DEPTH = 50
+MAX_EXPANDED_BLOCKS = 2_000
 
 
 def _pos() -> Pos | None:

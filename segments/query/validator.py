@@ -28,6 +28,7 @@ from .nodes import (
     COMPARES,
     MAX_INTEGER,
     MAX_RESTRICTIONS,
+    MAX_SEGMENT_DEPTH,
     NULL_TESTS,
     SET_OPS,
     WINDOW_UNITS,
@@ -237,6 +238,9 @@ def _check_references(node: Query, segments: SegmentLookup, name: str | None) ->
             raise _error(f"segment '{target}' refers back to itself: {cycle}", ref.name_pos or ref.pos)
         if target in done:
             return
+        if len(chain) - (1 if name else 0) >= MAX_SEGMENT_DEPTH:
+            raise _error(f"SEGMENT({ref.name}) reads segments more than {MAX_SEGMENT_DEPTH} levels deep "
+                         f"({' -> '.join([*chain[:3], '...', target])})", ref.name_pos or ref.pos)
         query = segments(target)
         if query is None:
             if len(chain) <= (1 if name else 0):
