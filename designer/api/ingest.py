@@ -5,13 +5,11 @@ Token only, any user: whoever feeds interactions in need not see segments.
 
 from __future__ import annotations
 
-import json
-
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from ninja import Router
 
-from interactions.ingest import IngestRejected, ingest
+from interactions.ingest import IngestRejected, UnreadableJSON, ingest, read_json
 
 from .auth import authenticate_token
 from .errors import ApiError
@@ -52,9 +50,9 @@ def ingest_interactions(request):
     if len(body) > limit:
         raise ApiError(413, f"body too large: {len(body):,} bytes; the limit is {limit:,} bytes", limit=limit)
     try:
-        items = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ApiError(400, f"body is not valid JSON: {exc}") from None
+        items = read_json(body)
+    except UnreadableJSON as exc:
+        raise ApiError(400, f"body is {exc}") from None
     if not isinstance(items, list):
         raise ApiError(400, "body must be a JSON array of import objects")
     try:
