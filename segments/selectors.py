@@ -24,6 +24,8 @@ def search_records(*, record_name: str, text: str, limit: int = LOOKUP_LIMIT) ->
     record = record_type(record_name)
     if record is None:
         return []
+    if "\x00" in text:
+        return []  # no stored text holds a NUL (and PostgreSQL refuses it as a parameter)
     found = RECORD_MODELS[record.name].objects.all()
     if text.strip():
         found = found.filter(name__icontains=text.strip())
@@ -33,8 +35,8 @@ def search_records(*, record_name: str, text: str, limit: int = LOOKUP_LIMIT) ->
 def find_contact(text: str) -> Contact | None:
     """A contact by ContactId, else the first by name whose name or email contains the text."""
     text = text.strip()
-    if not text:
-        return None
+    if not text or "\x00" in text:
+        return None  # no stored text holds a NUL (and PostgreSQL refuses it as a parameter)
     guid = parse_guid(text)
     if guid is not None:
         return Contact.objects.filter(pk=guid).first()
@@ -45,6 +47,8 @@ def find_contact(text: str) -> Contact | None:
 def members_of(*, segments: Iterable, search: str = "") -> QuerySet[Membership]:
     """The members of the segments, in membership order; `search` keeps those whose name or email contains it."""
     members = Membership.objects.filter(segment__in=list(segments)).order_by("segment_id", "contact_id")
+    if "\x00" in search:
+        return members.none()  # no stored text holds a NUL (and PostgreSQL refuses it as a parameter)
     if search.strip():
         members = members.filter(Q(contact__full_name__icontains=search.strip())
                                  | Q(contact__email__icontains=search.strip()))

@@ -65,10 +65,21 @@ def dependants(segment: Segment, *, live_only: bool = False):
     return [s for s in found if s.is_live] if live_only else found
 
 
+def _check_words(name: str | None, description: str | None) -> None:
+    """A name fits its column and neither holds a NUL (no stored text can); the segment's words, not its query."""
+    limit = Segment._meta.get_field("name").max_length
+    if name is not None and len(name) > limit:
+        raise SegmentError(f"the name has {len(name):,} characters; at most {limit} fit")
+    for what, text in (("name", name), ("description", description)):
+        if text is not None and "\x00" in text:
+            raise SegmentError(f"the {what} holds a NUL character (\\x00), which no stored text can hold")
+
+
 def segment_create(*, name: str, query_text: str, description: str = "", owner=None) -> Segment:
     name = name.strip()
     if not name:
         raise SegmentError("a segment needs a name")
+    _check_words(name, description)
     if Segment.objects.filter(name=name).exists():
         raise SegmentError(f"a segment named '{name}' exists already")
     node = query_for(query_text, name=name)
@@ -84,6 +95,7 @@ def segment_would_change(*, segment: Segment, query_text: str, name: str, descri
 def segment_update(*, segment: Segment, version: int, name: str | None = None,
                    description: str | None = None, query_text: str | None = None) -> Segment:
     """Save an edit made to `version`; refused if someone saved a newer version meanwhile."""
+    _check_words(name.strip() if name is not None else None, description)
     changes: dict = {}
     if name is not None and name.strip() != segment.name:
         name = name.strip()

@@ -26,6 +26,8 @@ MAX_RESTRICTIONS = 500
 # SEGMENT() references followed from one query: how deep a chain may go (each level is a few Python frames
 # in the validator and the compiler) and how many INTERACTION blocks the expanded query may hold in all.
 MAX_SEGMENT_DEPTH = 50
+# Groups inside one FILTER: what the designer's form shows as nested boxes (and its pages render).
+MAX_GROUP_DEPTH = 30
 MAX_EXPANDED_BLOCKS = 2_000
 
 

@@ -19,6 +19,7 @@ from .lexer import Token, tokenize
 from .nodes import (
     AGGREGATES,
     COMPARES,
+    MAX_GROUP_DEPTH,
     MAX_INTEGER,
     NULL_TESTS,
     SET_OPS,
@@ -53,6 +54,7 @@ class _Parser:
         self.tokens = tokenize(text)
         self.i = 0
         self.itype: InteractionType | None = None  # the type of the behavioral block being parsed
+        self.filter_depth = 0  # the nesting depth of the FILTER being parsed
 
     # -- token helpers -------------------------------------------------------------------------------
 
@@ -87,6 +89,11 @@ class _Parser:
         if depth >= MAX_DEPTH:
             raise self.error(f"the query nests too deeply (more than {MAX_DEPTH} levels)", tok)
         return depth + 1
+
+    def deeper_group(self, depth: int, tok: Token) -> int:
+        if depth - self.filter_depth >= MAX_GROUP_DEPTH:
+            raise self.error(f"the groups nest too deeply (more than {MAX_GROUP_DEPTH} levels)", tok)
+        return self.deeper(depth, tok)
 
     # -- set expressions -----------------------------------------------------------------------------
 
@@ -191,6 +198,7 @@ class _Parser:
         opened = self.expect_op("(", "after FILTER")
         if self.peek().is_op(")"):
             raise self.error("FILTER is empty: write a condition or leave out .FILTER(...)", self.peek())
+        self.filter_depth = depth + 1
         group = self.condition(self.deeper(depth, opened))
         self.expect_close(opened, "FILTER(")
         return group
@@ -273,7 +281,7 @@ class _Parser:
     def unary(self, depth: int) -> Condition:
         tok = self.peek()
         if tok.is_op("("):
-            inner = self.deeper(depth, tok)
+            inner = self.deeper_group(depth, tok)
             self.next()
             group = self.condition(inner)
             self.expect_close(tok, "group")
@@ -281,7 +289,7 @@ class _Parser:
         if tok.is_kw("NOT") and self.peek(1).is_op("("):
             self.next()
             opened = self.next()
-            group = self.condition(self.deeper(depth, opened))
+            group = self.condition(self.deeper_group(depth, opened))
             self.expect_close(opened, "NOT(")
             return Group(group.op, group.items, negated=True, pos=tok.pos)
         if tok.is_kw("NOT"):

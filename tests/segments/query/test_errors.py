@@ -68,7 +68,9 @@ SYNTAX_ERRORS = [
     (C + ".HAVING(COUNT() >= 1, UTCDAYS(3)", 1, 84,
      "expected ')' to close the HAVING( opened at 1:59, found the end of the query"),
     ("(" * 200 + "SEGMENT(a)" + ")" * 200, 1, 101, "the query nests too deeply (more than 100 levels)"),
-    (C + ".FILTER(" + "(" * 150 + "City == 'a'" + ")" * 150 + ")" + H, 1, 159,
+    (C + ".FILTER(" + "(" * 150 + "City == 'a'" + ")" * 150 + ")" + H, 1, 90,
+     "the groups nest too deeply (more than 30 levels)"),
+    ("(" * 80 + C + ".FILTER(" + "(" * 25 + "City == 'a'" + ")" * 25 + ")" + H + ")" * 80, 1, 159,
      "the query nests too deeply (more than 100 levels)"),
     (C + ".HAVING(COUNT() >= 1" + "1" * 60 + ")", 1, 71, "number too long (more than 40 characters)"),
 ]
