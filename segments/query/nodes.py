@@ -19,6 +19,9 @@ STRING_TESTS = ("CONTAINS", "STARTSWITH", "ENDSWITH")
 NULL_TESTS = ("ISNULL", "ISNOTNULL")
 WINDOW_UNITS = ("DAYS", "MONTHS", "YEARS")
 SET_OPS = ("UNION", "INTERSECT", "EXCEPT")
+# Query text of any origin (designer, current_query, import, sharing, API, commands) is refused past this: it
+# bounds what a statement can cost to plan, and no real query comes near it.
+MAX_QUERY_LENGTH = 100_000
 MAX_INTEGER = 2**63 - 1  # whole numbers are stored and compared as 64-bit integers by both databases
 # Restrictions in one block's FILTER (a multi-value restriction counts once): SQLite refuses expressions
 # deeper than 1,000, and no designer row list is longer.

@@ -21,6 +21,7 @@ from .nodes import (
     COMPARES,
     MAX_GROUP_DEPTH,
     MAX_INTEGER,
+    MAX_QUERY_LENGTH,
     NULL_TESTS,
     SET_OPS,
     STRING_TESTS,
@@ -46,6 +47,11 @@ _LINK_SUFFIXES = ("_contactlink", "contactlink", "_contact")
 
 def parse(text: str) -> Query:
     """Parse query text; raises QuerySyntaxError (and nothing else) for any bad input."""
+    if len(text) > MAX_QUERY_LENGTH:
+        line = text.count("\n", 0, MAX_QUERY_LENGTH) + 1
+        column = MAX_QUERY_LENGTH - text.rfind("\n", 0, MAX_QUERY_LENGTH)
+        raise QuerySyntaxError(f"the query is {len(text):,} characters long; at most {MAX_QUERY_LENGTH:,} are read",
+                               line, column)
     return _Parser(text).parse()
 
 

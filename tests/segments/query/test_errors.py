@@ -202,3 +202,14 @@ def test_hand_built_nodes_without_positions(node, message):
     with pytest.raises(QueryValidationError) as caught:
         validate(node)
     assert str(caught.value) == message and caught.value.line is None
+
+
+@pytest.mark.parametrize("lines", [1, 3])
+def test_query_text_past_the_length_limit_is_refused_where_the_limit_falls(lines):
+    values = " || ".join(f"City == 'c{n:06}'" for n in range(8_000))
+    head = "\n" * (lines - 1)
+    text = f"{head}INTERACTION(EmailClicked, EmailClicked_ContactLink).FILTER({values}).HAVING(COUNT() >= 1)"
+    with pytest.raises(QuerySyntaxError) as raised:
+        parse(text)
+    assert (raised.value.line, raised.value.column) == (lines, 100_001 - (lines - 1))
+    assert raised.value.message == f"the query is {len(text):,} characters long; at most 100,000 are read"
