@@ -12,7 +12,9 @@ values in lower case, `COUNT() > k` as `COUNT() >= k+1`, the link name dropped, 
 
 from __future__ import annotations
 
-from interactions.catalog import FieldKind, InteractionType, interaction_type, parse_guid
+import difflib
+
+from interactions.catalog import INTERACTION_TYPES, FieldKind, InteractionType, interaction_type, parse_guid
 
 from .errors import QuerySyntaxError
 from .lexer import Token, tokenize
@@ -193,6 +195,12 @@ class _Parser:
     def link(self, tok: Token, written_type: str, type_name: str) -> None:
         text = tok.text.lower()
         suffix = next((s for s in _LINK_SUFFIXES if text.endswith(s)), None)
+        if self.itype is None and (suffix is None or text[: -len(suffix)] != written_type.lower()):
+            # The type is the first mistake: the link follows from it.
+            close = difflib.get_close_matches(written_type.lower(), [t.name.lower() for t in INTERACTION_TYPES], n=1)
+            type_tok = self.tokens[self.i - 3]
+            raise QuerySyntaxError(f"unknown interaction type '{written_type}'", type_tok.line, type_tok.col,
+                                   interaction_type(close[0]).name if close else None)
         if suffix is None:
             raise self.error(
                 f"unknown link '{tok.text}': only contact links exist, write {type_name}_ContactLink", tok)
