@@ -268,5 +268,7 @@ SEGMENT_REFRESH_INTERVAL = int(os.environ.get("SEGMENT_REFRESH_INTERVAL", "3600"
 SEGMENT_INGEST_DEBOUNCE = float(os.environ.get("SEGMENT_INGEST_DEBOUNCE", "5"))
 SEGMENT_QUEUE_TIMEOUT = int(os.environ.get("SEGMENT_QUEUE_TIMEOUT", "900"))
 SEGMENT_RUN_TIMEOUT = int(os.environ.get("SEGMENT_RUN_TIMEOUT", "1800"))
+# The designer's statements (estimate, difference, per-restriction counts, explain) stop after this (PostgreSQL).
+INTERACTIVE_STATEMENT_TIMEOUT_MS = int(os.environ.get("INTERACTIVE_STATEMENT_TIMEOUT_MS", "5000"))
 # Refreshes recompute only the contacts that changed; a full evaluation still runs at least this often.
 SEGMENT_FULL_REFRESH_INTERVAL = int(os.environ.get("SEGMENT_FULL_REFRESH_INTERVAL", str(24 * 3600)))

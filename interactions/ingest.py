@@ -42,6 +42,9 @@ logger = logging.getLogger(__name__)
 BATCH_ROWS = 5000
 MAX_REPORTED_ERRORS = 1000
 _BIGINT = 2**63
+# Interaction text fields are unbounded text columns; no URL, city or subject needs more than this, and an
+# unbounded one would let one line store megabytes. Contact and record fields take their models' max_length.
+MAX_TEXT_LENGTH = 10_000
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,10 @@ class _Column:
     model_field: object
     default: object = None  # stored when the input leaves the field out
     attribute: Attribute | None = None  # on contacts and accounts
+
+    @cached_property
+    def max_length(self) -> int:
+        return getattr(self.model_field, "max_length", None) or MAX_TEXT_LENGTH
 
     @cached_property
     def convert(self):
@@ -217,6 +224,12 @@ def _to_string(key: str, value):
         raise _Bad(key, f"expected a string, got {_json_kind(value)}")
     if "\x00" in value:
         raise _Bad(key, "text contains a NUL character")
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise _Bad(key, f"text contains a lone surrogate ({value[exc.start]!r}), which is not a character; "
+                            "escape a character outside the BMP as a surrogate pair") from None
     return value
 
 
@@ -229,7 +242,10 @@ def _to_instant(key: str, value):
         raise _Bad(key, f"bad timestamp: {value!r} is not ISO 8601 (e.g. '2026-10-20T08:15:00Z')") from None
     if moment.tzinfo is None:
         raise _Bad(key, f"bad timestamp: {value!r} has no time zone; add 'Z' for UTC")
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise _Bad(key, f"bad timestamp: {value!r} is past the year 9999 in UTC") from None
 
 
 def _to_date(key: str, value):
@@ -317,6 +333,47 @@ class Unreadable:
     reason: str
 
 
+class UnreadableJSON(ValueError):
+    """JSON that cannot be taken as import objects, whatever they hold (the message says why)."""
+
+
+def _refuse_duplicate_keys(pairs):
+    found = dict(pairs)
+    if len(found) < len(pairs):
+        seen = set()
+        key = next(k for k, _ in pairs if k in seen or seen.add(k))
+        raise UnreadableJSON(f"not valid JSON for import: the key {key!r} appears twice in one object")
+    return found
+
+
+def read_json(data: bytes | str):
+    """Strict JSON: UTF-8 bytes (or text), no duplicate keys, nesting within what Python's parser can hold.
+
+    Raises UnreadableJSON saying what is wrong and where.
+    """
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise UnreadableJSON(f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
+    try:
+        return json.loads(data, object_pairs_hook=_refuse_duplicate_keys)
+    except RecursionError:
+        raise UnreadableJSON("not valid JSON for import: arrays and objects nest too deeply") from None
+    except UnreadableJSON:
+        raise
+    except ValueError as exc:
+        raise UnreadableJSON(f"not valid JSON: {exc}") from None
+
+
+def read_line(raw: bytes):
+    """One JSON Lines line (bytes) as its object, or Unreadable saying why it is not one."""
+    try:
+        return read_json(raw)
+    except UnreadableJSON as exc:
+        return Unreadable(str(exc))
+
+
 def parse_object(obj, custom: CustomAttributes | None = None) -> tuple[_Target, list]:
     """Validate one import object; returns its target and its row in the target's stage column order.
 
@@ -353,6 +410,8 @@ def parse_object(obj, custom: CustomAttributes | None = None) -> tuple[_Target, 
             raise _Bad(key, f"unknown field for {target.name}{hint}")
         index, col = found
         row[index] = col.convert(col.key, value) if value is not None else col.default
+        if col.kind is FieldKind.STRING and value is not None and len(row[index]) > col.max_length:
+            raise _Bad(col.key, f"text of {len(row[index]):,} characters; at most {col.max_length:,} fit")
         named |= 1 << index
     for index, col in target.required:
         if row[index] is None:

@@ -10,8 +10,10 @@ from dataclasses import field as dc_field
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from django.db import DEFAULT_DB_ALIAS, connections, router
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, router, transaction
 from django.utils import timezone
+from psycopg.errors import QueryCanceled
 
 from interactions.catalog import (
     IN,
@@ -44,10 +46,36 @@ def _connection():
     return connections[router.db_for_read(Contact) or DEFAULT_DB_ALIAS]
 
 
+class TooSlow(Exception):
+    """An interactive statement ran past INTERACTIVE_STATEMENT_TIMEOUT_MS and was cancelled."""
+
+    def __init__(self, what: str = "the estimate") -> None:
+        limit = settings.INTERACTIVE_STATEMENT_TIMEOUT_MS / 1000
+        super().__init__(f"{what} took too long (over {limit:g} s) and was stopped; narrow the query "
+                         "(a shorter window, fewer alternatives) or save it and let a worker evaluate it")
+
+
 def _fetch_one(sql: str, params: list) -> tuple:
-    with _connection().cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()
+    """One row of an interactive statement: bounded in time, and never JIT-compiled on PostgreSQL.
+
+    JIT only pays for long analytic runs; on a designer's statement over a large FILTER it spent minutes
+    (and gigabytes) compiling expressions, so it is off here, per transaction, where its cost is all loss.
+    """
+    connection = _connection()
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+    try:
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('statement_timeout', %s, true), set_config('jit', 'off', true)",
+                           [str(settings.INTERACTIVE_STATEMENT_TIMEOUT_MS)])
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+    except OperationalError as exc:
+        if isinstance(exc.__cause__, QueryCanceled):
+            raise TooSlow() from None
+        raise
 
 
 def estimate_size(*, node, segment=None) -> dict:

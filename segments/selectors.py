@@ -26,6 +26,8 @@ def search_records(*, record_name: str, text: str, limit: int = LOOKUP_LIMIT) ->
     record = record_type(record_name)
     if record is None:
         return []
+    if "\x00" in text:
+        return []  # no stored text holds a NUL (and PostgreSQL refuses it as a parameter)
     found = RECORD_MODELS[record.name].objects.all()
     guid = parse_guid(text.strip())
     if guid is not None:
@@ -39,8 +41,8 @@ def find_contacts(text: str, *, limit: int = LOOKUP_LIMIT) -> list[Contact]:
     """The contacts a person means by `text`: the one with that ContactId or that exact email, else those whose
     name or email contains it, by name (at most `limit`). Several matches are for the person to choose from."""
     text = text.strip()
-    if not text:
-        return []
+    if not text or "\x00" in text:
+        return []  # no stored text holds a NUL (and PostgreSQL refuses it as a parameter)
     guid = parse_guid(text)
     if guid is not None:
         return list(Contact.objects.filter(pk=guid))
@@ -59,6 +61,8 @@ def members_of(*, segments: Iterable, search: str = "") -> QuerySet[Membership]:
     """
     members = (Membership.objects.using(router.db_for_read(Membership) or DEFAULT_DB_ALIAS)
                .filter(segment__in=list(segments)).order_by("segment_id", "contact_id"))
+    if "\x00" in search:
+        return members.none()  # no stored text holds a NUL (and PostgreSQL refuses it as a parameter)
     if search.strip():
         members = members.filter(Q(contact__fullname__icontains=search.strip())
                                  | Q(contact__emailaddress1__icontains=search.strip()))

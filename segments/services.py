@@ -90,6 +90,16 @@ def dependants(segment: Segment, *, live_only: bool = False):
     return [s for s in found if s.is_live] if live_only else found
 
 
+def _check_words(name: str | None, description: str | None) -> None:
+    """A name fits its column and neither holds a NUL (no stored text can); the segment's words, not its query."""
+    limit = Segment._meta.get_field("name").max_length
+    if name is not None and len(name) > limit:
+        raise SegmentError(f"the name has {len(name):,} characters; at most {limit} fit")
+    for what, text in (("name", name), ("description", description)):
+        if text is not None and "\x00" in text:
+            raise SegmentError(f"the {what} holds a NUL character (\\x00), which no stored text can hold")
+
+
 def dynamics_id(text: str | None, *, segment: Segment | None = None) -> str | None:
     """A Dynamics segment ID as stored (32 hex digits), read from a GUID or SEGMENT_CRM_ID_<hex>; '' is none."""
     if text is None or not text.strip():
@@ -109,6 +119,7 @@ def segment_create(*, name: str, query_text: str, description: str = "", owner=N
     name = name.strip()
     if not name:
         raise SegmentError("a segment needs a name")
+    _check_words(name, description)
     if Segment.objects.filter(name=name).exists():
         raise SegmentError(f"a segment named '{name}' exists already")
     stored_id = dynamics_id(crm_id)
@@ -127,6 +138,7 @@ def segment_update(*, segment: Segment, version: int, name: str | None = None,
                    crm_id: str | None = None) -> Segment:
     """Save an edit made to `version`; refused if someone saved a newer version meanwhile. `crm_id` ''
     removes the Dynamics ID, None leaves it."""
+    _check_words(name.strip() if name is not None else None, description)
     changes: dict = {}
     if crm_id is not None:
         changes["crm_id"] = dynamics_id(crm_id, segment=segment)

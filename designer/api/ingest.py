@@ -6,13 +6,11 @@ interactions in need not see segments, and whoever sees segments may not rewrite
 
 from __future__ import annotations
 
-import json
-
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from ninja import Router
 
-from interactions.ingest import IngestRejected, ingest
+from interactions.ingest import IngestRejected, UnreadableJSON, ingest, read_json
 from segments import roles
 
 from .auth import authenticate_token
@@ -59,9 +57,9 @@ def ingest_interactions(request):
     if len(body) > limit:
         raise ApiError(413, f"body too large: {len(body):,} bytes; the limit is {limit:,} bytes", limit=limit)
     try:
-        items = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ApiError(400, f"body is not valid JSON: {exc}") from None
+        items = read_json(body)
+    except UnreadableJSON as exc:
+        raise ApiError(400, f"body is {exc}") from None
     if not isinstance(items, list):
         raise ApiError(400, "body must be a JSON array of import objects")
     try:

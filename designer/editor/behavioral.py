@@ -26,6 +26,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from interactions.catalog import Field, FieldKind, InteractionType, interaction_type
 from segments.query import Behavioral, Clause, Group, Having, QueryError, Window, parse, unparse, validate
+from segments.query.nodes import MAX_GROUP_DEPTH
 from segments.query.printer import value_text
 from segments.query.validator import value_problem
 
@@ -38,6 +39,7 @@ _CHOICE_OF = {v: k for k, v in _OP_OF.items()}
 _KEY = re.compile(r"(r(?:-\d+)*)-(\d+)-kind")
 _GUID = re.compile(r"\{?([0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12})\}?")
 _INTEGER = re.compile(r"[+-]?\d+")
+MAX_FORM_DEPTH = MAX_GROUP_DEPTH  # nested groups a posted form may hold, as the query text may
 
 
 # --- POST -> state ---------------------------------------------------------------------------------------
@@ -90,13 +92,17 @@ def _getlist(data, key) -> list[str]:
     return list(value) if isinstance(value, list | tuple) else [value]
 
 
-def _group_from_post(path, get, data, kinds) -> GroupRow:
+def _group_from_post(path, get, data, kinds, depth: int = 0) -> GroupRow:
     group = GroupRow(op="OR" if get(f"{path}-op") == "OR" else "AND", negated=bool(get(f"{path}-not")),
                      selected=bool(get(f"{path}-sel")), path=path)
     for index in sorted(set(kinds.get(path, ()))):
         child = f"{path}-{index}"
-        if get(f"{child}-kind") == "group":
-            group.items.append(_group_from_post(child, get, data, kinds))
+        if get(f"{child}-kind") == "group" and depth >= MAX_FORM_DEPTH:
+            # Only a hand-made post nests this deep; reading it on would exhaust the stack in printing.
+            group.items.append(ClauseRow(path=child, errors=[
+                f"the groups nest too deeply (more than {MAX_FORM_DEPTH} levels): ungroup some"]))
+        elif get(f"{child}-kind") == "group":
+            group.items.append(_group_from_post(child, get, data, kinds, depth + 1))
         else:
             values = _getlist(data, f"{child}-value")
             values += [v for v in _getlist(data, f"{child}-newvalue") if v.strip()]  # "is one of": one more value
@@ -242,9 +248,10 @@ def _typed_value(fld: Field, text: str) -> tuple[object, str | None]:
 
 def _clause_node(row: ClauseRow, itype: InteractionType) -> Clause | None:
     """The clause a row describes; sets row.errors. None for an unfinished row (no field yet)."""
-    row.errors, row.incomplete = [], False
+    row.incomplete = False
     if not row.field:
-        return None
+        return None  # unfinished; its errors are only those it was read with (a form nesting too deeply)
+    row.errors = []
     fld = itype.field(row.field)
     if fld is None:
         row.errors.append(f"{itype.display_name} has no field {row.field}")

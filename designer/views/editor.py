@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from interactions.catalog import record_type
-from segments.estimates import clause_counts, estimate_size, explain_contact
+from segments.estimates import TooSlow, clause_counts, estimate_size, explain_contact
 from segments.models import Segment
 from segments.query import Behavioral, QueryError, parse, unparse
 from segments.roles import can_edit, marketer_required, viewer_required
@@ -354,7 +354,7 @@ def _estimate(text: str, segment) -> dict:
                 context["estimate"] = estimate_size(node=node, segment=segment)
                 context["clauses"] = clause_counts(node=node)
             context["changed"] = segment is not None and unparse(node) != segment.query
-        except QueryError as exc:
+        except (QueryError, TooSlow) as exc:
             context["estimate_error"] = str(exc)
     return context
 
@@ -376,7 +376,7 @@ def _explanation(data, text: str, segment) -> dict:
         try:
             context["explanation"] = explain_contact(node=query_for(text, name=segment.name if segment else None),
                                                       contact=contact)
-        except QueryError as exc:
+        except (QueryError, TooSlow) as exc:
             context["explain_error"] = str(exc)
     return context
 

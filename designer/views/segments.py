@@ -21,7 +21,9 @@ def segment_list(request):
     segments = Segment.objects.all()
     text = request.GET.get("q", "").strip()
     state = request.GET.get("state", "")
-    if text:
+    if "\x00" in text:
+        segments = segments.none()  # no stored text holds a NUL (and PostgreSQL refuses it as a parameter)
+    elif text:
         segments = segments.filter(Q(name__icontains=text) | Q(description__icontains=text))
     if state in Segment.State.values:
         segments = segments.filter(state=state)

@@ -61,6 +61,8 @@ from interactions.catalog import (
 from .dates import instant as date_instant
 from .errors import QueryValidationError
 from .nodes import (
+    MAX_EXPANDED_BLOCKS,
+    MAX_SEGMENT_DEPTH,
     AttributeRef,
     Behavioral,
     Clause,
@@ -126,7 +128,8 @@ def compile_query(
 ) -> SQL:
     """The members of the query as of `now`: one row per `contact_id`."""
     validate(node)
-    return _Compiler(now, dialect, segments, within).query(node, ())
+    compiler = _Compiler(now, dialect, segments, within)
+    return compiler.with_segments(compiler.query(node, ()))
 
 
 def compile_count(node: Query, *, now: datetime, dialect: str = "postgresql",
@@ -152,7 +155,7 @@ def compile_contains(node: Query, *, contact_id: uuid.UUID, now: datetime, diale
     """One row, one column: whether the contact is a member (the very statement evaluation runs)."""
     validate(node)
     compiler = _Compiler(now, dialect, segments, None)
-    sql, params = compiler.query(node, ())
+    sql, params = compiler.with_segments(compiler.query(node, ()))
     return (f"SELECT EXISTS (SELECT 1 FROM ({sql}) AS m WHERE m.contact_id = %s)",
             [*params, compiler.guid_value(contact_id)])
 
@@ -246,6 +249,11 @@ class _Compiler:
         self.segments = segments
         self.within = within
         self.aliases = 0
+        self.blocks = 0
+        # Each inlined segment is compiled once, as a CTE that every reference to it reads.
+        self.inlined: dict[str, str] = {}
+        self.ctes: list[SQL] = []
+        self.origin: SegmentRef | None = None  # the reference in the compiled text that led here
 
     def only(self, column: str = "contact_id") -> str:
         """The restriction to the `within` contacts, if any (a table name, checked above: no parameters)."""
@@ -254,6 +262,18 @@ class _Compiler:
     def alias(self) -> str:
         self.aliases += 1
         return f"s{self.aliases}"
+
+    def with_segments(self, statement: SQL) -> SQL:
+        """The statement preceded by the CTEs of the segments it inlines (dependencies first)."""
+        if not self.ctes:
+            return statement
+        sql, params = statement
+        return (f"WITH {', '.join(cte for cte, _ in self.ctes)} {sql}",
+                [*(p for _, cte_params in self.ctes for p in cte_params), *params])
+
+    def limit_error(self, message: str, ref: SegmentRef | None) -> QueryValidationError:
+        line, column = (ref.name_pos or ref.pos or (None, None)) if ref else (None, None)
+        return QueryValidationError(message, line, column)
 
     # -- parameter forms per dialect -----------------------------------------------------------------
 
@@ -323,8 +343,19 @@ class _Compiler:
             return (f"SELECT contact_id FROM {MEMBERSHIP_TABLE} WHERE segment_id = %s{self.only()}",
                     [source.membership_segment_id])
         assert source.query is not None
-        validate(source.query)
-        return self.query(source.query, (*chain, ref.name))
+        if not chain:
+            self.origin = ref
+        if ref.name not in self.inlined:
+            if len(chain) >= MAX_SEGMENT_DEPTH:
+                raise self.limit_error(f"SEGMENT({self.origin.name if self.origin else ref.name}) reads "
+                                       f"segments more than {MAX_SEGMENT_DEPTH} levels deep "
+                                       f"({' -> '.join([*chain[:3], '...', ref.name])})", self.origin)
+            validate(source.query)
+            body, params = self.query(source.query, (*chain, ref.name))
+            name = f"seg{len(self.ctes) + 1}"
+            self.ctes.append((f"{name} AS ({body})", params))
+            self.inlined[ref.name] = name
+        return f"SELECT contact_id FROM {self.inlined[ref.name]}", []
 
     def block_rows(self, node: Behavioral) -> tuple[InteractionType, SQL]:
         """The block's type and the condition on its table's rows that the window puts: not after now, in it."""
@@ -338,6 +369,10 @@ class _Compiler:
         return itype, (where, params)
 
     def behavioral(self, node: Behavioral) -> SQL:
+        self.blocks += 1
+        if self.blocks > MAX_EXPANDED_BLOCKS:
+            raise self.limit_error(f"the query with the segments it reads holds more than {MAX_EXPANDED_BLOCKS:,} "
+                                   "INTERACTION blocks; split it into live segments", self.origin)
         itype, (where, params) = self.block_rows(node)
         if node.filter is not None:
             condition, condition_params = self.group(node.filter, itype)

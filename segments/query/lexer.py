@@ -152,11 +152,21 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token("OP", op, line, col))
             i, col = i + len(op), col + len(op)
             continue
+        if ch == "=" and _names_a_query(text, i):
+            raise error("unexpected '='; paste the query, not its name: leave out "
+                        f"'{text[text.rfind(chr(10), 0, i) + 1:i + 1].strip()}'", line, col)
         if ch in _LONE:
             raise error(f"unexpected '{ch}'; {_LONE[ch]}", line, col)
         raise error(f"unexpected character {ch!r}", line, col)
     tokens.append(Token("EOF", "", line, col))
     return tokens
+
+
+def _names_a_query(text: str, at: int) -> bool:
+    """Whether the '=' at `at` ends a line start like `Clickers =`: a definition pasted from the docs."""
+    before = text[text.rfind("\n", 0, at) + 1:at].strip()
+    return bool(before) and _is_ident_start(before[0]) and all(
+        _is_ident_start(c) or _is_digit(c) for c in before) and before.upper() not in KEYWORDS
 
 
 def _number(raw: str) -> int | Decimal:

@@ -19,6 +19,9 @@ STRING_TESTS = ("CONTAINS", "STARTSWITH", "ENDSWITH")
 NULL_TESTS = ("ISNULL", "ISNOTNULL")
 WINDOW_UNITS = ("DAYS", "MONTHS", "YEARS")
 SET_OPS = ("UNION", "INTERSECT", "EXCEPT")
+# Query text of any origin (designer, current_query, import, sharing, API, commands) is refused past this: it
+# bounds what a statement can cost to plan, and no real query comes near it.
+MAX_QUERY_LENGTH = 100_000
 MAX_INTEGER = 2**63 - 1  # whole numbers are stored and compared as 64-bit integers by both databases
 # Restrictions in one block's FILTER (a multi-value restriction counts once): SQLite refuses expressions
 # deeper than 1,000, and no designer row list is longer.
@@ -26,6 +29,12 @@ MAX_RESTRICTIONS = 500
 # Profile queries (shared spec profiles.md).
 PROFILE_ENTITIES = ("contact", "account")
 DATE_PARTS = ("YEAR", "MONTH", "DAY", "HOUR", "MINUTE")
+# SEGMENT() references followed from one query: how deep a chain may go (each level is a few Python frames
+# in the validator and the compiler) and how many INTERACTION blocks the expanded query may hold in all.
+MAX_SEGMENT_DEPTH = 50
+# Groups inside one FILTER: what the designer's form shows as nested boxes (and its pages render).
+MAX_GROUP_DEPTH = 30
+MAX_EXPANDED_BLOCKS = 2_000
 
 
 def _pos() -> Pos | None:

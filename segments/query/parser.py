@@ -12,7 +12,17 @@ values in lower case, `COUNT() > k` as `COUNT() >= k+1`, the link name dropped, 
 
 from __future__ import annotations
 
-from interactions.catalog import PARENT_CUSTOMER, FieldKind, InteractionType, entity, interaction_type, parse_guid
+import difflib
+
+from interactions.catalog import (
+    INTERACTION_TYPES,
+    PARENT_CUSTOMER,
+    FieldKind,
+    InteractionType,
+    entity,
+    interaction_type,
+    parse_guid,
+)
 
 from .errors import QuerySyntaxError
 from .lexer import Token, tokenize
@@ -20,7 +30,9 @@ from .nodes import (
     AGGREGATES,
     COMPARES,
     DATE_PARTS,
+    MAX_GROUP_DEPTH,
     MAX_INTEGER,
+    MAX_QUERY_LENGTH,
     NULL_TESTS,
     SET_OPS,
     STRING_TESTS,
@@ -65,6 +77,11 @@ _OPERANDS = "INTERACTION(...), PROFILE(...), SEGMENT(...)"
 
 def parse(text: str) -> Query:
     """Parse query text; raises QuerySyntaxError (and nothing else) for any bad input."""
+    if len(text) > MAX_QUERY_LENGTH:
+        line = text.count("\n", 0, MAX_QUERY_LENGTH) + 1
+        column = MAX_QUERY_LENGTH - text.rfind("\n", 0, MAX_QUERY_LENGTH)
+        raise QuerySyntaxError(f"the query is {len(text):,} characters long; at most {MAX_QUERY_LENGTH:,} are read",
+                               line, column)
     return _Parser(text).parse()
 
 
@@ -74,6 +91,7 @@ class _Parser:
         self.i = 0
         self.itype: InteractionType | None = None  # the type of the behavioral block being parsed
         self.entity: str | None = None  # the entity a profile FILTER being parsed applies to
+        self.filter_depth = 0  # the nesting depth of the FILTER being parsed
 
     # -- token helpers -------------------------------------------------------------------------------
 
@@ -108,6 +126,11 @@ class _Parser:
         if depth >= MAX_DEPTH:
             raise self.error(f"the query nests too deeply (more than {MAX_DEPTH} levels)", tok)
         return depth + 1
+
+    def deeper_group(self, depth: int, tok: Token) -> int:
+        if depth - self.filter_depth >= MAX_GROUP_DEPTH:
+            raise self.error(f"the groups nest too deeply (more than {MAX_GROUP_DEPTH} levels)", tok)
+        return self.deeper(depth, tok)
 
     # -- set expressions -----------------------------------------------------------------------------
 
@@ -337,6 +360,12 @@ class _Parser:
     def link(self, tok: Token, written_type: str, type_name: str) -> None:
         text = tok.text.lower()
         suffix = next((s for s in _LINK_SUFFIXES if text.endswith(s)), None)
+        if self.itype is None and (suffix is None or text[: -len(suffix)] != written_type.lower()):
+            # The type is the first mistake: the link follows from it.
+            close = difflib.get_close_matches(written_type.lower(), [t.name.lower() for t in INTERACTION_TYPES], n=1)
+            type_tok = self.tokens[self.i - 3]
+            raise QuerySyntaxError(f"unknown interaction type '{written_type}'", type_tok.line, type_tok.col,
+                                   interaction_type(close[0]).name if close else None)
         if suffix is None:
             raise self.error(
                 f"unknown link '{tok.text}': only contact links exist, write {type_name}_ContactLink", tok)
@@ -348,6 +377,7 @@ class _Parser:
         opened = self.expect_op("(", "after FILTER")
         if self.peek().is_op(")"):
             raise self.error("FILTER is empty: write a condition or leave out .FILTER(...)", self.peek())
+        self.filter_depth = depth + 1
         group = self.condition(self.deeper(depth, opened))
         self.expect_close(opened, "FILTER(")
         return group
@@ -430,7 +460,7 @@ class _Parser:
     def unary(self, depth: int) -> Condition:
         tok = self.peek()
         if tok.is_op("("):
-            inner = self.deeper(depth, tok)
+            inner = self.deeper_group(depth, tok)
             self.next()
             group = self.condition(inner)
             self.expect_close(tok, "group")
@@ -438,7 +468,7 @@ class _Parser:
         if tok.is_kw("NOT") and self.peek(1).is_op("("):
             self.next()
             opened = self.next()
-            group = self.condition(self.deeper(depth, opened))
+            group = self.condition(self.deeper_group(depth, opened))
             self.expect_close(opened, "NOT(")
             return Group(group.op, group.items, negated=True, pos=tok.pos)
         if tok.is_kw("NOT"):

@@ -34,6 +34,7 @@ from .nodes import (
     DATE_PARTS,
     MAX_INTEGER,
     MAX_RESTRICTIONS,
+    MAX_SEGMENT_DEPTH,
     NULL_TESTS,
     SET_OPS,
     WINDOW_UNITS,
@@ -138,12 +139,28 @@ def restrictions(group: Group) -> list[Clause | Group]:
     return found
 
 
+# Names the old product's documentation and examples use for fields that are spelled otherwise here.
+_ALIASES = {"emailid": "MessageId"}
+
+
 def _field(itype: InteractionType, name: object, pos: Pos | None) -> Field:
     found = itype.field(name) if isinstance(name, str) else None
     if found is None:
-        raise _error(f"unknown field '{name}' on {itype.name}", pos,
-                     _suggest(str(name), [f.name for f in itype.all_fields]))
+        raise _error(f"unknown field '{name}' on {itype.name}", pos, _hint(itype, str(name)))
     return found
+
+
+def _hint(itype: InteractionType, name: str) -> str | None:
+    """A targeted suggestion for a known alias, else the closest field name."""
+    alias = _ALIASES.get(name.lower())
+    if alias is not None and itype.field(alias) is not None:
+        return alias
+    if name.lower() == "name":
+        ids = [f.name for f in itype.all_fields if f.kind is FieldKind.GUID and f.name.endswith("Id")
+               and f.name not in ("InteractionId", "ContactId")]
+        if ids:
+            return ids[0]  # interactions hold a record's id, not its name
+    return _suggest(name, [f.name for f in itype.all_fields])
 
 
 def _check_group(group: Group, itype: InteractionType) -> None:
@@ -256,6 +273,9 @@ def _check_references(node: Query, segments: SegmentLookup, name: str | None) ->
             raise _error(f"segment '{target}' refers back to itself: {cycle}", ref.name_pos or ref.pos)
         if target in done:
             return
+        if len(chain) - (1 if name else 0) >= MAX_SEGMENT_DEPTH:
+            raise _error(f"SEGMENT({ref.name}) reads segments more than {MAX_SEGMENT_DEPTH} levels deep "
+                         f"({' -> '.join([*chain[:3], '...', target])})", ref.name_pos or ref.pos)
         query = segments(target)
         if query is None:
             if crm_id(target):

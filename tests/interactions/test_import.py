@@ -4,6 +4,7 @@ import json
 import tracemalloc
 import uuid
 from datetime import UTC, datetime
+from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -82,6 +83,22 @@ BAD_LINES = [
     ("{not json",
      "line 2: not valid JSON: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"),
     ("[1, 2]", "line 2: expected a JSON object, got an array"),
+    # hostile input: each is its line's error, never a traceback or a half-written import
+    (interaction("EmailOpened", 1, 1, City="Os\ud800lo"),
+     "line 2: City: text contains a lone surrogate ('\\ud800'), which is not a character; "
+     "escape a character outside the BMP as a surrogate pair"),
+    (contact(1, FullName="x" * 201), "line 2: FullName: text of 201 characters; at most 200 fit"),
+    (contact(1, Email="x" * 255), "line 2: Email: text of 255 characters; at most 254 fit"),
+    ({"type": "CustomerJourney", "CustomerJourneyId": JOURNEY, "Name": "n" * 201},
+     "line 2: Name: text of 201 characters; at most 200 fit"),
+    (interaction("EmailOpened", 1, 1, City="c" * 9_000_000),
+     "line 2: City: text of 9,000,000 characters; at most 10,000 fit"),
+    ('{"type": "Contact", "ContactId": "x", "a": ' + "[" * 5000 + "]" * 5000 + "}",
+     "line 2: not valid JSON for import: arrays and objects nest too deeply"),
+    (interaction("EmailOpened", 1, 1, Timestamp="9999-12-31T23:59:59-14:00"),
+     "line 2: Timestamp: bad timestamp: '9999-12-31T23:59:59-14:00' is past the year 9999 in UTC"),
+    (json.dumps(interaction("EmailOpened", 1, 1))[:-1] + ', "City": "Oslo", "City": "Rome"}',
+     "line 2: not valid JSON for import: the key 'City' appears twice in one object"),
 ]
 
 
@@ -118,6 +135,39 @@ def test_skip_invalid_writes_the_good_lines_and_lists_the_rest(tmp_path):
     ]
     assert "Imported 2 interactions" in out and "2 invalid lines skipped" in out
     assert stored_counts() == (1, 2, 0)
+
+
+def _with_a_bad_byte(tmp_path, lines: int, bad_line: int):
+    """A file of `lines` interactions whose line `bad_line` holds the Latin-1 byte 0xfc."""
+    encoded = [json.dumps(interaction("EmailOpened", n, 1, City="Zurich")).encode() for n in range(1, lines)]
+    encoded.insert(bad_line - 2, encoded[bad_line - 2].replace(b"Zurich", "Z\u00fcrich".encode("latin-1")))
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b"\n".join([json.dumps(contact(1)).encode(), *encoded]) + b"\n")
+    return path, encoded[bad_line - 2].index(b"\xfc")
+
+
+def test_skip_invalid_skips_only_the_line_with_a_bad_byte(tmp_path):
+    path, offset = _with_a_bad_byte(tmp_path, 5000, 12)
+    out, err = run_import(path, "--skip-invalid")
+    assert err.splitlines() == [f"line 12: not UTF-8 text (byte 0xfc at offset {offset})"]
+    assert "Imported 4,999 interactions" in out and "1 invalid lines skipped" in out
+    assert stored_counts() == (1, 4999, 0)
+
+
+def test_a_bad_byte_is_reported_on_its_own_line(tmp_path):
+    path, offset = _with_a_bad_byte(tmp_path, 50, 30)
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_jsonl", str(path), "--no-progress", stdout=StringIO(), stderr=err)
+    assert err.getvalue().splitlines() == [f"line 30: not UTF-8 text (byte 0xfc at offset {offset})"]
+    assert stored_counts() == (0, 0, 0)
+
+
+def test_a_byte_order_mark_starts_a_file(tmp_path):
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(contact(1)).encode() + b"\n")
+    run_import(path)
+    assert stored_counts() == (1, 0, 0)
 
 
 def test_importing_the_same_interactions_twice_changes_nothing(tmp_path):

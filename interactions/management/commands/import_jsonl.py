@@ -1,13 +1,14 @@
 """python manage.py import_jsonl PATH|- [...] [--skip-invalid]"""
 
-import json
 import os
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from interactions.ingest import IngestRejected, Unreadable, ingest
+from interactions.ingest import IngestRejected, ingest, read_line
+
+_BOM = b"\xef\xbb\xbf"
 
 
 class _Sources:
@@ -25,25 +26,29 @@ class _Sources:
         return f"{name}:{number - start}" if len(self.paths) > 1 else f"line {number - start}"
 
     def objects(self):
+        """(line number, object or Unreadable) for every non-blank line; each line is decoded on its own, so one
+        bad byte costs its line only."""
         number = 0
         for path in self.paths:
             self.starts.append((number, "<stdin>" if path == "-" else path))
-            handle = self.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115
+            handle = self._stdin_bytes() if path == "-" else open(path, "rb")  # noqa: SIM115
             try:
-                for text in handle:
+                for raw in handle:
                     number += 1
-                    self.bytes_read += len(text)
-                    if not text.strip():
+                    self.bytes_read += len(raw)
+                    if number - self.starts[-1][0] == 1 and raw.startswith(_BOM):
+                        raw = raw[len(_BOM):]
+                    if not raw.strip():
                         continue
-                    try:
-                        yield number, json.loads(text)
-                    except ValueError as exc:
-                        yield number, Unreadable(f"not valid JSON: {exc}")
-            except UnicodeDecodeError as exc:
-                yield number + 1, Unreadable(f"not UTF-8 text: {exc.reason}")
+                    yield number, read_line(raw)
             finally:
-                if handle is not self.stdin:
+                if path != "-":
                     handle.close()
+
+    def _stdin_bytes(self):
+        # A text stream without a binary buffer (a test's StringIO) holds decoded text already.
+        buffer = getattr(self.stdin, "buffer", None)
+        return buffer if buffer is not None else (line.encode("utf-8", "surrogatepass") for line in self.stdin)
 
 
 class Command(BaseCommand):
@@ -65,8 +70,9 @@ class Command(BaseCommand):
                    disable=no_progress or not sys.stderr.isatty())
 
         def on_error(error):
-            self.stderr.write(f"{sources.where(error.position)}: "
-                              + (f"{error.field}: " if error.field else "") + error.reason)
+            message = f"{sources.where(error.position)}: " + (f"{error.field}: " if error.field else "") + error.reason
+            # A field name is the input's own text and can hold a lone surrogate, which no terminal can show.
+            self.stderr.write(message.encode("utf-8", "backslashreplace").decode("utf-8"))
 
         def on_progress(number):
             if number % 5000 == 0:

@@ -80,12 +80,32 @@ def test_bad_items_get_per_item_errors_and_nothing_is_written(client, key):
 
 @pytest.mark.parametrize(
     ("body", "message"),
-    [("{not json", "body is not valid JSON"), ('{"type": "Contact"}', "body must be a JSON array")],
+    [("{not json", "body is not valid JSON"), ('{"type": "Contact"}', "body must be a JSON array"),
+     ("[" * 5000 + "]" * 5000, "body is not valid JSON for import: arrays and objects nest too deeply"),
+     ('[{"type": "Contact", "type": "Contact"}]',
+      "body is not valid JSON for import: the key 'type' appears twice in one object"),
+     (b'[{"type": "Contact", "FullName": "Z\xfcrich"}]', "body is not UTF-8 text (byte 0xfc at offset 35)")],
 )
 def test_a_body_that_is_not_a_json_array_is_refused(client, key, body, message):
     response = post(client, body, key, raw=True)
     assert response.status_code == 400
     assert response.json()["error"]["message"].startswith(message)
+
+
+@pytest.mark.parametrize(("item", "field", "reason"), [
+    (contact(1, FullName="Ada\ud800"), "FullName", "text contains a lone surrogate ('\\ud800'), which is not "
+                                                    "a character; escape a character outside the BMP as a surrogate "
+                                                    "pair"),
+    (contact(1, FullName="x" * 201), "FullName", "text of 201 characters; at most 200 fit"),
+    (contact(1, Email="x" * 255), "Email", "text of 255 characters; at most 254 fit"),
+    (interaction("EmailOpened", 1, 1, Timestamp="9999-12-31T23:59:59-14:00"), "Timestamp",
+     "bad timestamp: '9999-12-31T23:59:59-14:00' is past the year 9999 in UTC"),
+])
+def test_hostile_items_get_their_own_error(client, key, item, field, reason):
+    response = post(client, [contact(1), item], key)
+    assert response.status_code == 400
+    assert response.json()["error"]["errors"] == [{"index": 1, "field": field, "reason": reason}]
+    assert Contact.objects.count() == 0
 
 
 def test_a_body_past_the_limit_is_refused_with_413(client, key, settings):

@@ -18,6 +18,7 @@ from segments.query import (
     SegmentSource,
     compile_query,
     parse,
+    validate,
 )
 from segments.query.compiler import window_start
 from segments.query.nodes import Window
@@ -95,12 +96,74 @@ def test_saved_segment_queries_are_inlined_and_cycles_refused():
     saved = {"a": SegmentSource(None, parse("SEGMENT(b)")),
              "b": SegmentSource(None, parse(f"{C}.HAVING(COUNT() >= 1)"))}
     sql, _ = compile_query(parse("SEGMENT(a)"), now=NOW, segments=saved.get)
-    assert sql == "SELECT DISTINCT contact_id FROM interactions_emailclicked WHERE timestamp <= %s"
+    assert sql == ("WITH seg1 AS (SELECT DISTINCT contact_id FROM interactions_emailclicked WHERE timestamp <= %s), "
+                   "seg2 AS (SELECT contact_id FROM seg1) SELECT contact_id FROM seg2")
     saved["b"] = SegmentSource(None, parse("SEGMENT(a)"))
     with pytest.raises(QueryValidationError, match=r"1:9: segment 'a' refers back to itself: a -> b -> a"):
         compile_query(parse("SEGMENT(a)"), now=NOW, segments=saved.get)
     with pytest.raises(QueryValidationError, match="unknown segment 'zz'"):
         compile_query(parse("SEGMENT(zz)"), now=NOW, segments=saved.get)
+
+
+def _doubling(levels: int) -> dict[str, SegmentSource]:
+    """exp-k = SEGMENT(exp-{k-1}) UNION SEGMENT(exp-{k-1}): 2**k references when each is inlined afresh."""
+    saved = {"exp-0": SegmentSource(None, parse(f"{C}.FILTER(City == 'Paris').HAVING(COUNT() >= 1)"))}
+    for k in range(1, levels + 1):
+        saved[f"exp-{k}"] = SegmentSource(None, parse(f"SEGMENT('exp-{k - 1}') UNION SEGMENT('exp-{k - 1}')"))
+    return saved
+
+
+def test_each_referenced_segment_is_compiled_once():
+    sizes = []
+    for levels in (10, 20, 40):
+        sql, params = compile_query(parse(f"SEGMENT('exp-{levels}')"), now=NOW, segments=_doubling(levels).get)
+        assert sql.count("interactions_emailclicked") == 1 and len(params) == 2
+        sizes.append(len(sql))
+    # Linear in the number of segments: each further 10 or 20 levels add the same text per level.
+    assert (sizes[1] - sizes[0]) * 2 == sizes[2] - sizes[1]
+
+
+def test_memoised_segments_run_on_sqlite_and_agree():
+    db = sqlite_schema.create_database()
+    paris, rome = _CONTACTS[:2]
+    sqlite_schema.load(db, _CONTACTS, {"EmailClicked": [
+        {"InteractionId": uuid.uuid4(), "ContactId": paris, "Timestamp": NOW, "City": "Paris"},
+        {"InteractionId": uuid.uuid4(), "ContactId": rome, "Timestamp": NOW, "City": "Rome"}]})
+    saved = _doubling(12)
+    sql, params = compile_query(parse("SEGMENT('exp-12') INTERSECT SEGMENT('exp-3')"), now=NOW, dialect="sqlite",
+                                segments=saved.get)
+    assert sqlite_schema.run(db, sql, params) == [paris.hex]
+
+
+def _chain(length: int) -> dict[str, SegmentSource]:
+    saved = {f"s{k}": SegmentSource(None, parse(f"SEGMENT(s{k + 1})")) for k in range(length - 1)}
+    saved[f"s{length - 1}"] = SegmentSource(None, parse(f"{C}.HAVING(COUNT() >= 1)"))
+    return saved
+
+
+@pytest.mark.parametrize("length", [51, 931])
+def test_a_long_chain_of_segments_is_refused_with_a_position(length):
+    saved = _chain(length)
+    message = r"1:26: SEGMENT\(s0\) reads segments more than 50 levels deep \(s0 -> s1 -> s2 -> \.\.\. -> s50\)"
+    with pytest.raises(QueryValidationError, match=message):
+        compile_query(parse("SEGMENT(x) UNION SEGMENT(s0)"), now=NOW,
+                      segments={**saved, "x": saved[f"s{length - 1}"]}.get)
+    with pytest.raises(QueryValidationError, match=r"1:9: SEGMENT\(s0\) reads segments more than 50 levels deep"):
+        validate(parse("SEGMENT(s0)"), segments=lambda n: saved[n].query if n in saved else None)
+
+
+def test_a_chain_within_the_limit_compiles():
+    sql, _ = compile_query(parse("SEGMENT(s0)"), now=NOW, segments=_chain(50).get)
+    assert sql.count("interactions_emailclicked") == 1
+
+
+def test_the_expanded_query_is_bounded():
+    wide = " UNION ".join([f"{C}.HAVING(COUNT() >= 1)"] * 90)
+    saved = {f"w{k}": SegmentSource(None, parse(wide)) for k in range(23)}
+    text = " UNION ".join(f"SEGMENT(w{k})" for k in range(23))
+    with pytest.raises(QueryValidationError, match=r"1:\d+: the query with the segments it reads holds more than "
+                                                   "2,000 INTERACTION blocks"):
+        compile_query(parse(text), now=NOW, segments=saved.get)
 
 
 @pytest.mark.parametrize("dialect", ["postgresql", "sqlite"])

@@ -2,6 +2,7 @@
 
 import pytest
 
+from interactions.catalog import INTERACTION_TYPES
 from segments.query import QueryError, QuerySyntaxError, QueryValidationError, parse, validate
 from segments.query.nodes import Behavioral, Clause, Group, Having, SegmentRef, SetOp
 
@@ -69,7 +70,9 @@ SYNTAX_ERRORS = [
     (C + ".HAVING(COUNT() >= 1, UTCDAYS(3)", 1, 84,
      "expected ')' to close the HAVING( opened at 1:59, found the end of the query"),
     ("(" * 200 + "SEGMENT(a)" + ")" * 200, 1, 101, "the query nests too deeply (more than 100 levels)"),
-    (C + ".FILTER(" + "(" * 150 + "City == 'a'" + ")" * 150 + ")" + H, 1, 159,
+    (C + ".FILTER(" + "(" * 150 + "City == 'a'" + ")" * 150 + ")" + H, 1, 90,
+     "the groups nest too deeply (more than 30 levels)"),
+    ("(" * 80 + C + ".FILTER(" + "(" * 25 + "City == 'a'" + ")" * 25 + ")" + H + ")" * 80, 1, 159,
      "the query nests too deeply (more than 100 levels)"),
     (C + ".HAVING(COUNT() >= 1" + "1" * 60 + ")", 1, 71, "number too long (more than 40 characters)"),
 ]
@@ -201,3 +204,47 @@ def test_hand_built_nodes_without_positions(node, message):
     with pytest.raises(QueryValidationError) as caught:
         validate(node)
     assert str(caught.value) == message and caught.value.line is None
+
+
+@pytest.mark.parametrize("lines", [1, 3])
+def test_query_text_past_the_length_limit_is_refused_where_the_limit_falls(lines):
+    values = " || ".join(f"City == 'c{n:06}'" for n in range(8_000))
+    head = "\n" * (lines - 1)
+    text = f"{head}INTERACTION(EmailClicked, EmailClicked_ContactLink).FILTER({values}).HAVING(COUNT() >= 1)"
+    with pytest.raises(QuerySyntaxError) as raised:
+        parse(text)
+    assert (raised.value.line, raised.value.column) == (lines, 100_001 - (lines - 1))
+    assert raised.value.message == f"the query is {len(text):,} characters long; at most 100,000 are read"
+
+
+EMAIL_TYPES = [t.name for t in INTERACTION_TYPES if t.field("MessageId") is not None and t.name.startswith("Email")]
+
+
+@pytest.mark.parametrize("type_name", [*EMAIL_TYPES, "RedirectLinkClicked"])
+def test_the_old_products_email_id_is_pointed_to_message_id(type_name):
+    text = f"INTERACTION({type_name}, {type_name}_ContactLink).FILTER(EmailId == 'x').HAVING(COUNT() >= 1)"
+    with pytest.raises(QueryValidationError) as raised:
+        validate(parse(text))
+    assert raised.value.message == f"unknown field 'EmailId' on {type_name}; did you mean 'MessageId'?"
+
+
+HINTS = [
+    (C + ".FILTER(Name == 'Spring').HAVING(COUNT() >= 1)",
+     "1:60: unknown field 'Name' on EmailClicked; did you mean 'CustomerJourneyId'?"),
+    ("Clickers = " + C + ".HAVING(COUNT() >= 1)",
+     "1:10: unexpected '='; paste the query, not its name: leave out 'Clickers ='"),
+    ("SpringClickers =\n  " + C + ".HAVING(COUNT() >= 1)",
+     "1:16: unexpected '='; paste the query, not its name: leave out 'SpringClickers ='"),
+    (C + ".FILTER(City = 'Paris').HAVING(COUNT() >= 1)", "1:65: unexpected '='; use '==' to compare"),
+    ("INTERACTION(EmailClick, EmailClicked_ContactLink).FILTER(Nope == 1).HAVING(COUNT() >= 1)",
+     "1:13: unknown interaction type 'EmailClick'; did you mean 'EmailClicked'?"),
+    ("INTERACTION(EmailClick, EmailClick_ContactLink).FILTER(Nope == 1).HAVING(COUNT() >= 1)",
+     "1:13: unknown interaction type 'EmailClick'; did you mean 'EmailClicked'?"),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), HINTS)
+def test_targeted_hints(text, message):
+    with pytest.raises(QueryError) as raised:
+        validate(parse(text))
+    assert str(raised.value) == message
