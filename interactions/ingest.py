@@ -8,15 +8,12 @@ InteractionId that is already stored is counted as a duplicate and changes nothi
 
 from __future__ import annotations
 
-import difflib
 import json
 import logging
-import math
 import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
 from functools import cached_property
 
 from django.db import connection, transaction
@@ -31,8 +28,9 @@ from .catalog import (
     Attribute,
     Entity,
     FieldKind,
-    parse_guid,
 )
+from .import_values import CONVERTERS, BadValue, custom_value, json_kind, suggest, to_choice
+from .jsonlines import Unreadable
 from .maintenance import summarize_new_ranges
 from .models import INTERACTION_MODELS, RECORD_MODELS, Account, Contact
 from .profile_records import CustomAttributes, custom_attributes, store_profile_records
@@ -41,7 +39,6 @@ from .signals import interactions_stored
 logger = logging.getLogger(__name__)
 BATCH_ROWS = 5000
 MAX_REPORTED_ERRORS = 1000
-_BIGINT = 2**63
 # Interaction text fields are unbounded text columns; no URL, city or subject needs more than this, and an
 # unbounded one would let one line store megabytes. Contact and record fields take their models' max_length.
 MAX_TEXT_LENGTH = 10_000
@@ -101,8 +98,8 @@ class _Column:
     @cached_property
     def convert(self):
         if self.kind is FieldKind.CHOICE:
-            return lambda key, value: _to_choice(self.attribute, key, value)
-        return _CONVERTERS[self.kind]
+            return lambda key, value: to_choice(self.attribute, key, value)
+        return CONVERTERS[self.kind]
 
 
 @dataclass(frozen=True)
@@ -196,200 +193,22 @@ _TARGETS = _build_targets()
 LINE_TYPES = tuple(t.name for t in _TARGETS.values())
 
 
-class _Bad(Exception):
-    def __init__(self, field_name: str | None, reason: str):
-        self.field_name = field_name
-        self.reason = reason
-
-
-def _suggest(word: str, options: Iterable[str]) -> str:
-    options = list(options)
-    lowered = {o.lower(): o for o in options}
-    match = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.7)
-    return f"; did you mean '{lowered[match[0]]}'?" if match else ""
-
-
-def _to_guid(key: str, value):
-    if value.__class__ is not str:
-        raise _Bad(key, f"not a GUID: expected a string like '5acc43d5-356e-e811-a960-000d3a1cae35', "
-                        f"got {_json_kind(value)}")
-    guid = parse_guid(value.strip())
-    if guid is None:
-        raise _Bad(key, f"not a GUID: {value!r}")
-    return guid
-
-
-def _to_string(key: str, value):
-    if value.__class__ is not str:
-        raise _Bad(key, f"expected a string, got {_json_kind(value)}")
-    if "\x00" in value:
-        raise _Bad(key, "text contains a NUL character")
-    if not value.isascii():
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            raise _Bad(key, f"text contains a lone surrogate ({value[exc.start]!r}), which is not a character; "
-                            "escape a character outside the BMP as a surrogate pair") from None
-    return value
-
-
-def _to_instant(key: str, value):
-    if value.__class__ is not str:
-        raise _Bad(key, f"bad timestamp: expected an ISO 8601 string, got {_json_kind(value)}")
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise _Bad(key, f"bad timestamp: {value!r} is not ISO 8601 (e.g. '2026-10-20T08:15:00Z')") from None
-    if moment.tzinfo is None:
-        raise _Bad(key, f"bad timestamp: {value!r} has no time zone; add 'Z' for UTC")
-    try:
-        return moment.astimezone(UTC)
-    except OverflowError:
-        raise _Bad(key, f"bad timestamp: {value!r} is past the year 9999 in UTC") from None
-
-
-def _to_date(key: str, value):
-    if value.__class__ is not str:
-        raise _Bad(key, f"bad date: expected an ISO 8601 date string like '1985-04-12', got {_json_kind(value)}")
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise _Bad(key, f"bad date: {value!r} is not an ISO 8601 date (e.g. '1985-04-12')") from None
-
-
-def _to_choice(attribute: Attribute, key: str, value):
-    number = attribute.choice(value) if isinstance(value, int | str) else None
-    if number is None:
-        options = ", ".join(f"{n} {label}" for n, label in attribute.choices)
-        raise _Bad(key, f"{value!r} is not a choice of {attribute.name}; use a number or label: {options}")
-    return number
-
-
-def _to_boolean(key: str, value):
-    if not isinstance(value, bool):
-        raise _Bad(key, f"expected true or false, got {_json_kind(value)}")
-    return value
-
-
-def _number(key: str, value):
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _Bad(key, f"expected a number, got {_json_kind(value)}")
-    if isinstance(value, float) and not math.isfinite(value):
-        raise _Bad(key, "expected a finite number")
-    return value
-
-
-def _to_integer(key: str, value):
-    value = _number(key, value)
-    if isinstance(value, float):
-        if not value.is_integer():
-            raise _Bad(key, f"expected a whole number, got {value}")
-        value = int(value)
-    if not -_BIGINT <= value < _BIGINT:
-        raise _Bad(key, "whole number out of range")
-    return value
-
-
-def _to_float(key: str, value):
-    return float(_number(key, value))
-
-
-# How a JSON value becomes a column's Python value, or _Bad saying why not; chosen once per column.
-_CONVERTERS = {
-    FieldKind.GUID: _to_guid, FieldKind.STRING: _to_string, FieldKind.DATETIME: _to_instant,
-    FieldKind.BOOLEAN: _to_boolean, FieldKind.INTEGER: _to_integer, FieldKind.NUMBER: _to_float,
-    FieldKind.DATE: _to_date,
-}
-
-
-def _custom_value(attribute: Attribute, key: str, value):
-    """A custom attribute's value in the JSON column, in the form the compiler compares it in."""
-    converted = _CONVERTERS[attribute.kind](key, value)
-    if isinstance(converted, datetime):
-        if connection.vendor == "sqlite":  # Django's SQLite text form, which orders as time
-            return str(converted.replace(tzinfo=None))
-        return converted.isoformat()
-    return converted.isoformat() if isinstance(converted, date) else converted
-
-
-def _json_kind(value) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"
-
-
-@dataclass(frozen=True)
-class Unreadable:
-    """Stands in for an input line that could not even be decoded; the ingest reports it like any bad line."""
-
-    reason: str
-
-
-class UnreadableJSON(ValueError):
-    """JSON that cannot be taken as import objects, whatever they hold (the message says why)."""
-
-
-def _refuse_duplicate_keys(pairs):
-    found = dict(pairs)
-    if len(found) < len(pairs):
-        seen = set()
-        key = next(k for k, _ in pairs if k in seen or seen.add(k))
-        raise UnreadableJSON(f"not valid JSON for import: the key {key!r} appears twice in one object")
-    return found
-
-
-def read_json(data: bytes | str):
-    """Strict JSON: UTF-8 bytes (or text), no duplicate keys, nesting within what Python's parser can hold.
-
-    Raises UnreadableJSON saying what is wrong and where.
-    """
-    if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise UnreadableJSON(f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
-    try:
-        return json.loads(data, object_pairs_hook=_refuse_duplicate_keys)
-    except RecursionError:
-        raise UnreadableJSON("not valid JSON for import: arrays and objects nest too deeply") from None
-    except UnreadableJSON:
-        raise
-    except ValueError as exc:
-        raise UnreadableJSON(f"not valid JSON: {exc}") from None
-
-
-def read_line(raw: bytes):
-    """One JSON Lines line (bytes) as its object, or Unreadable saying why it is not one."""
-    try:
-        return read_json(raw)
-    except UnreadableJSON as exc:
-        return Unreadable(str(exc))
-
-
 def parse_object(obj, custom: CustomAttributes | None = None) -> tuple[_Target, list]:
     """Validate one import object; returns its target and its row in the target's stage column order.
 
     A contact's or account's row ends with its custom attribute values and a bit mask of the columns named."""
     if isinstance(obj, Unreadable):
-        raise _Bad(None, obj.reason)
+        raise BadValue(None, obj.reason)
     if not isinstance(obj, dict):
-        raise _Bad(None, f"expected a JSON object, got {_json_kind(obj)}")
+        raise BadValue(None, f"expected a JSON object, got {json_kind(obj)}")
     type_name = obj.get("type")
     if type_name is None:
-        raise _Bad("type", "missing required field")
+        raise BadValue("type", "missing required field")
     if not isinstance(type_name, str):
-        raise _Bad("type", f"expected a string, got {_json_kind(type_name)}")
+        raise BadValue("type", f"expected a string, got {json_kind(type_name)}")
     target = _TARGETS.get(type_name.lower())
     if target is None:
-        raise _Bad("type", f"unknown type {type_name!r}{_suggest(type_name, LINE_TYPES)}")
+        raise BadValue("type", f"unknown type {type_name!r}{suggest(type_name, LINE_TYPES)}")
     row = list(target.defaults)
     by_key = target.by_key
     named, extra = 0, {}
@@ -401,21 +220,21 @@ def parse_object(obj, custom: CustomAttributes | None = None) -> tuple[_Target, 
                 continue
             attribute = declared.get(key.lower())
             if attribute is not None:
-                extra[attribute.name] = _custom_value(attribute, key, value) if value is not None else None
+                extra[attribute.name] = custom_value(attribute, key, value) if value is not None else None
                 continue
             spellings = [c.key for c in target.columns]
-            hint = _suggest(key, spellings)
+            hint = suggest(key, spellings)
             if not hint and target.entity and "_" in key:
                 hint = " (a custom attribute is declared in the admin console first)"
-            raise _Bad(key, f"unknown field for {target.name}{hint}")
+            raise BadValue(key, f"unknown field for {target.name}{hint}")
         index, col = found
-        row[index] = col.convert(col.key, value) if value is not None else col.default
+        row[index] = col.convert(key, value) if value is not None else col.default  # errors name what was written
         if col.kind is FieldKind.STRING and value is not None and len(row[index]) > col.max_length:
-            raise _Bad(col.key, f"text of {len(row[index]):,} characters; at most {col.max_length:,} fit")
+            raise BadValue(key, f"text of {len(row[index]):,} characters; at most {col.max_length:,} fit")
         named |= 1 << index
     for index, col in target.required:
         if row[index] is None:
-            raise _Bad(col.key, "missing required field")
+            raise BadValue(col.key, "missing required field")
     if target.entity:
         row += [extra, named]
     return target, row
@@ -548,7 +367,7 @@ def _ingest(objects, *, skip_invalid, on_error, on_progress) -> IngestResult:
         for position, obj in objects:
             try:
                 target, row = parse_object(obj, custom)
-            except _Bad as bad:
+            except BadValue as bad:
                 report(IngestError(position, bad.field_name, bad.reason))
             else:
                 stager.add(target, position, row)

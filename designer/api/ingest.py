@@ -10,7 +10,8 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from ninja import Router
 
-from interactions.ingest import IngestRejected, UnreadableJSON, ingest, read_json
+from interactions.ingest import IngestRejected, ingest
+from interactions.jsonlines import UnreadableJSON, read_json
 from segments import roles
 
 from .auth import authenticate_token

@@ -6,7 +6,8 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from interactions.ingest import IngestRejected, ingest, read_line
+from interactions.ingest import IngestRejected, ingest
+from interactions.jsonlines import read_line
 
 _BOM = b"\xef\xbb\xbf"
 
