@@ -2,8 +2,8 @@
 
 Safety rule: values only ever reach SQL as parameters (`%s`); identifiers (tables, columns) only ever come
 from the catalogs (interaction types; contact and account attributes) and the constants below, never from
-the query text. Every entry point validates first, so a type or field name that is not in the catalog is refused with QueryValidationError
-before any SQL is built.
+the query text. Every entry point validates first, so a type or field name that is not in the catalog is
+refused with QueryValidationError before any SQL is built.
 
 Every method returns `(sql, params)`, like Django's `WhereNode.as_sql`: a statement's parameters are the
 concatenation of its parts' parameters in the order the parts appear in its text, so no order depends on
