@@ -272,7 +272,7 @@ def test_name_save_go_live_and_status_are_in_reach_in_every_mode(page, width):
 # --- 9. explain a contact: several matches are a choice ----------------------------------------------------
 
 def test_explain_offers_the_contacts_a_name_matches(page):
-    Contact.objects.create(contact_id=guid(99), full_name="Ada Byron", email="byron@example.com")
+    Contact.objects.create(contact_id=guid(99), fullname="Ada Byron", emailaddress1="byron@example.com")
     page.goto(f"/segments/{saved(text=f'{CLICKED}.HAVING(COUNT() >= 1)').pk}/")
     page.fill("#explain_contact", "Ada")
     page.get_by_role("button", name="Explain").click()

@@ -40,7 +40,7 @@ def caught_up():
 
 
 def opened(name):
-    who = Contact.objects.create(contact_id=uuid.uuid4(), full_name=name, email=f"{name.lower()}@example.com")
+    who = Contact.objects.create(contact_id=uuid.uuid4(), fullname=name, emailaddress1=f"{name.lower()}@example.com")
     EmailOpened.objects.create(interaction_id=uuid.uuid4(), contact=who, timestamp="2026-11-01T12:00:00Z")
 
 
@@ -85,7 +85,7 @@ def main():
         "estimate": estimate(reader, segment),
         "members": members(reader, segment, key),
         "primary_members": sorted(Membership.objects.using("default").filter(segment=segment)
-                                  .values_list("contact__full_name", flat=True)),
+                                  .values_list("contact__fullname", flat=True)),
         "run_on_primary": EvaluationRun.objects.using("default").filter(pk=run.pk).exists(),
         "run_on_replica": EvaluationRun.objects.using("replica").filter(pk=run.pk).exists(),
     }

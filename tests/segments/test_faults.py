@@ -86,7 +86,7 @@ def test_a_worker_process_stopped_by_sigterm_mid_run_marks_the_run_failed_at_onc
     # The task was not acknowledged: it comes back and this time finishes.
     wait_for(lambda: EvaluationRun.objects.filter(segment=segment, status="succeeded").exists(),
              what="the redelivered task")
-    assert list(Membership.objects.filter(segment=segment).values_list("contact__full_name", flat=True)) == ["Ada"]
+    assert list(Membership.objects.filter(segment=segment).values_list("contact__fullname", flat=True)) == ["Ada"]
 
 
 class OwnRedis:

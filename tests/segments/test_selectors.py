@@ -33,5 +33,5 @@ PEOPLE = [("Ada Lovelace", "ada@example.com"), ("Ada Byron", "byron@example.com"
 ])
 def test_find_contacts_offers_every_match_and_never_guesses(typed, found):
     for n, (name, email) in enumerate(PEOPLE, start=1):
-        Contact.objects.create(contact_id=UUID(int=n), full_name=name, email=email)
-    assert [c.full_name for c in find_contacts(typed)] == found
+        Contact.objects.create(contact_id=UUID(int=n), fullname=name, emailaddress1=email)
+    assert [c.fullname for c in find_contacts(typed)] == found

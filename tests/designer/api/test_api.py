@@ -456,14 +456,14 @@ def expected_status(role, success, needs):
 def state():
     """Everything an action can change: the segments and the contacts."""
     return (list(Segment.objects.values_list("name", "version", "state", "status")),
-            list(Contact.objects.values_list("contact_id", "full_name")))
+            list(Contact.objects.values_list("contact_id", "fullname")))
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("action", "method", "path", "body", "success", "needs"), ACTIONS,
                          ids=[a[0] for a in ACTIONS])
 def test_each_role_on_each_action(django_user_model, openers, role, action, method, path, body, success, needs):
-    Contact.objects.create(contact_id=uuid.UUID(int=7), full_name="Ada Lovelace")
+    Contact.objects.create(contact_id=uuid.UUID(int=7), fullname="Ada Lovelace")
     api = client_for(role, django_user_model)
     before = state()
     response = api(method, path.format(pk=openers.pk), body)

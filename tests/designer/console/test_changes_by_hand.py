@@ -23,7 +23,7 @@ OPENS = INTERACTION_MODELS["EmailOpened"]
 
 
 def members(segment) -> set[str]:
-    return set(Membership.objects.filter(segment=segment).values_list("contact__full_name", flat=True))
+    return set(Membership.objects.filter(segment=segment).values_list("contact__fullname", flat=True))
 
 
 @pytest.fixture
@@ -67,9 +67,9 @@ def test_a_contact_whose_interaction_is_deleted_in_the_admin_leaves_at_evaluate_
     if live:
         segment_go_live(segment=openers)  # evaluated in-process at once (no broker in the tests)
     before = EvaluationRun.objects.filter(segment=openers).count()
-    response = delete(root, OPENS.objects.get(contact__full_name="Ada").pk)
+    response = delete(root, OPENS.objects.get(contact__fullname="Ada").pk)
     assert response.status_code == 302
-    assert not OPENS.objects.filter(contact__full_name="Ada").exists()
+    assert not OPENS.objects.filter(contact__fullname="Ada").exists()
     runs = EvaluationRun.objects.filter(segment=openers).order_by("id")
     if live:  # a live segment is evaluated in full at once
         assert [(r.mode, r.reason) for r in runs[before:]] == [("full", "interactions changed in the admin")]
@@ -81,7 +81,7 @@ def test_a_contact_whose_interaction_is_deleted_in_the_admin_leaves_at_evaluate_
 
 
 def test_evaluate_now_in_full_sees_what_a_refresh_cannot(root, openers):
-    OPENS.objects.filter(contact__full_name="Ada").delete()  # by hand, outside the app (as in psql)
+    OPENS.objects.filter(contact__fullname="Ada").delete()  # by hand, outside the app (as in psql)
     assert evaluate_in_designer(root, openers, action="evaluate_full").status_code == 302
     assert members(openers) == {"Grace"}
     run = EvaluationRun.objects.filter(segment=openers).latest("id")
@@ -116,7 +116,7 @@ def test_a_bad_evaluate_body_is_refused(client, django_user_model, openers, body
 
 
 def test_an_interaction_moved_to_another_contact_in_the_admin_is_seen_by_the_next_run(root, openers):
-    opened = OPENS.objects.get(contact__full_name="Ada")
+    opened = OPENS.objects.get(contact__fullname="Ada")
     form = root.get(reverse("admin:interactions_emailopened_change", args=[opened.pk])).context["adminform"].form
     data = {name: "" if value is None else value for name, value in form.initial.items()}
     data.update(contact=str(contact("Alan").pk), timestamp_0=opened.timestamp.date().isoformat(),
@@ -129,7 +129,7 @@ def test_an_interaction_moved_to_another_contact_in_the_admin_is_seen_by_the_nex
 
 def test_an_interaction_added_in_the_admin_refreshes_the_live_segments_that_read_it(root, openers):
     segment_go_live(segment=openers)
-    opened = OPENS.objects.get(contact__full_name="Ada")
+    opened = OPENS.objects.get(contact__fullname="Ada")
     form = root.get(reverse("admin:interactions_emailopened_change", args=[opened.pk])).context["adminform"].form
     data = {name: "" if value is None else value for name, value in form.initial.items()}
     data.update(interaction_id=str(uuid.uuid4()), contact=str(contact("Alan").pk),
@@ -142,7 +142,7 @@ def test_an_interaction_added_in_the_admin_refreshes_the_live_segments_that_read
 
 
 def test_the_admin_evaluates_segments_in_full_on_request(root, openers):
-    OPENS.objects.filter(contact__full_name="Ada").delete()  # by hand, outside the app
+    OPENS.objects.filter(contact__fullname="Ada").delete()  # by hand, outside the app
     response = root.post(reverse("admin:segments_segment_changelist"),
                          {"action": "evaluate_in_full", "_selected_action": [str(openers.pk)]})
     assert response.status_code == 302

@@ -219,7 +219,7 @@ def test_operators_fit_the_field_kind_in_one_vocabulary_of_words(kind, labels):
 
 def test_the_menus_offer_exactly_the_languages_operators():
     for kind in FieldKind:
-        one_of = {IN} if kind not in (FieldKind.DATETIME, FieldKind.BOOLEAN) else set()
+        one_of = {IN} if kind not in (FieldKind.DATETIME, FieldKind.DATE, FieldKind.BOOLEAN) else set()
         assert {op for op, _ in OPERATOR_LABELS[kind]} == {*OPERATORS[kind], *one_of}
 
 
