@@ -179,20 +179,26 @@ def _check_group(group: Group, itype: InteractionType) -> None:
 
 def _check_clause(clause: Clause, itype: InteractionType) -> None:
     fld = _field(itype, clause.field, clause.pos)
-    allowed = OPERATORS[fld.kind]
+    _check_operator_and_values(clause, fld.name, fld.kind, lambda value: value_problem(fld, value))
+
+
+def _check_operator_and_values(clause: Clause, name: str, kind: FieldKind, problem_of) -> None:
+    """The rules every clause shares, of an interaction's field or of a profile attribute: the operator applies
+    to the kind, null tests take no value, only '==' takes several; `problem_of(value)` judges each value."""
+    allowed = OPERATORS[kind]
     if clause.op not in allowed:
-        raise _error(f"'{clause.op}' does not apply to {fld.name}, {_KIND_NAMES[fld.kind]}; "
+        raise _error(f"'{clause.op}' does not apply to {name}, {_KIND_NAMES[kind]}; "
                      f"use {', '.join(allowed[:-1])} or {allowed[-1]}", clause.pos)
     count = len(clause.values)
     if clause.op in NULL_TESTS:
         if count:
-            raise _error(f"{clause.op}({fld.name}) takes no value", clause.pos)
+            raise _error(f"{clause.op}({name}) takes no value", clause.pos)
         return
     if count == 0 or (count > 1 and clause.op != "=="):
         raise _error(f"'{clause.op}' needs exactly one value", clause.pos)
     for index, value in enumerate(clause.values):
         value_pos = clause.value_pos[index] if clause.value_pos and index < len(clause.value_pos) else clause.pos
-        problem = value_problem(fld, value)
+        problem = problem_of(value)
         if problem:
             raise _error(problem, value_pos)
 
@@ -378,22 +384,8 @@ def _attribute(name: object, scope: _Scope, pos: Pos | None) -> Attribute:
 
 def _check_pclause(clause: Clause, scope: _Scope) -> None:
     attribute = _attribute(clause.field, scope, clause.pos)
-    allowed = OPERATORS[attribute.kind]
-    if clause.op not in allowed:
-        raise _error(f"'{clause.op}' does not apply to {attribute.name}, {_KIND_NAMES[attribute.kind]}; "
-                     f"use {', '.join(allowed[:-1])} or {allowed[-1]}", clause.pos)
-    count = len(clause.values)
-    if clause.op in NULL_TESTS:
-        if count:
-            raise _error(f"{clause.op}({attribute.name}) takes no value", clause.pos)
-        return
-    if count == 0 or (count > 1 and clause.op != "=="):
-        raise _error(f"'{clause.op}' needs exactly one value", clause.pos)
-    for index, value in enumerate(clause.values):
-        value_pos = clause.value_pos[index] if clause.value_pos and index < len(clause.value_pos) else clause.pos
-        problem = _attribute_value_problem(attribute, value)
-        if problem:
-            raise _error(problem, value_pos)
+    _check_operator_and_values(clause, attribute.name, attribute.kind,
+                               lambda value: _attribute_value_problem(attribute, value))
 
 
 def _attribute_value_problem(attribute: Attribute, value) -> str | None:
