@@ -26,7 +26,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .models import EvaluationRun, Segment
+from .models import EvaluationRun, Membership, Segment
 from .query import compile_query, parse
 from .query.compiler import compile_touched
 from .query.nodes import uses_now
@@ -73,7 +73,10 @@ def segment_evaluate(*, segment_id: int, at: datetime | None = None, full: bool 
                 run.mode = EvaluationRun.Mode.INCREMENTAL
             added, removed = _apply(current, run, now, node, within=AFFECTED if incremental else None)
             _keep_statistics(added + removed)
-            members = (current.member_count or 0) + added - removed  # no count: None means never evaluated
+            if incremental:
+                members = (current.member_count or 0) + added - removed
+            else:  # a full run counts afresh: whatever bent the count before (rows deleted by hand) ends here
+                members = Membership.objects.filter(segment_id=segment_id).count()
             Segment.objects.filter(pk=segment_id).update(
                 status=Segment.Status.SUCCEEDED, member_count=members, evaluated_version=run.version,
                 last_evaluated_at=now, next_evaluation_at=next_evaluation(current, now), failures=0, last_error="",

@@ -7,12 +7,13 @@ from datetime import datetime, timedelta
 from celery import signature
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from interactions.catalog import parse_guid
 
-from .models import EvaluationRun, Segment
+from .models import EvaluationRun, Membership, Segment
 from .query import Behavioral, QueryError, SegmentSource, parse, unparse, validate
 from .query.nodes import Profile, Traverse, behaviorals, profiles, segment_refs, uses_now
 from .query.nodes import crm_id as referenced_crm_id
@@ -297,6 +298,26 @@ def interactions_changed_by_hand(*, type_names) -> int:
                for s in readers if s.is_live or s.status == Segment.Status.RUNNING)
 
 
+def contacts_delete(*, contacts) -> int:
+    """Delete these contacts (a queryset): their interactions, memberships and change log go with them, and every
+    segment they were a member of keeps a true member count. Returns how many contacts were deleted."""
+    with transaction.atomic():
+        held = Membership.objects.filter(contact__in=contacts.values("pk")).values("segment_id").distinct()
+        segment_ids = list(held.values_list("segment_id", flat=True))
+        deleted = contacts.model.objects.filter(pk__in=contacts.values("pk")).delete()[1].get(
+            contacts.model._meta.label, 0)
+        recount_members(segment_ids=segment_ids)
+    return deleted
+
+
+def recount_members(*, segment_ids) -> None:
+    """Set the member count of these evaluated segments from their membership rows."""
+    rows = (Membership.objects.filter(segment_id=OuterRef("pk")).order_by().values("segment_id")
+            .annotate(n=Count("*")).values("n"))
+    Segment.objects.filter(pk__in=segment_ids, member_count__isnull=False).update(
+        member_count=Coalesce(Subquery(rows), 0))
+
+
 def reset_stuck_runs(*, now: datetime | None = None) -> int:
     """Runs left 'running' past the limit (a killed worker) are marked failed so the segment can run again."""
     now = now or timezone.now()
@@ -324,7 +345,7 @@ def _used_by(segments, *, live: bool = False) -> str:
 
 
 __all__ = [
-    "ConcurrentEdit", "QueryError", "SegmentError", "SegmentInUse", "dependants", "describe", "query_for",
-    "segment_create", "segment_delete", "segment_duplicate", "segment_go_live", "segment_request_evaluation",
-    "segment_sources", "segment_stop", "segment_update", "segment_would_change",
+    "ConcurrentEdit", "QueryError", "SegmentError", "SegmentInUse", "contacts_delete", "dependants", "describe",
+    "query_for", "segment_create", "segment_delete", "segment_duplicate", "segment_go_live",
+    "segment_request_evaluation", "segment_sources", "segment_stop", "segment_update", "segment_would_change",
 ]

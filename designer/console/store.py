@@ -18,8 +18,9 @@ from django.utils.html import format_html, format_html_join
 
 from interactions.catalog import CONTACT, FieldKind
 from interactions.models import INTERACTION_MODELS, RECORD_MODELS, Account, ApiToken, Contact, CustomAttribute
+from segments.models import Membership, MembershipChange
 from segments.roles import can_issue_token
-from segments.services import interactions_arrived, interactions_changed_by_hand
+from segments.services import contacts_delete, interactions_arrived, interactions_changed_by_hand
 
 from .paginator import LargeTablePaginator
 from .permissions import AdministratorsOnly, GuidSearch, as_guid
@@ -108,6 +109,19 @@ class ContactAdmin(GuidSearch, AdministratorsOnly, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [*self.readonly_fields, "contact_id"] if obj is not None else self.readonly_fields
+
+    def get_deleted_objects(self, objs, request):
+        # A contact's memberships and change log are the engine's bookkeeping, never deleted by hand (read-only
+        # here); contacts_delete removes them with the contact and keeps the segments' counts true.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        bookkeeping = {str(m._meta.verbose_name) for m in (Membership, MembershipChange)}
+        return deleted, counts, perms_needed - bookkeeping, protected
+
+    def delete_model(self, request, obj):
+        contacts_delete(contacts=Contact.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        contacts_delete(contacts=queryset)
 
     @admin.display(description="Interactions")
     def recent(self, obj):

@@ -149,3 +149,39 @@ def test_the_admin_evaluates_segments_in_full_on_request(root, openers):
     run = EvaluationRun.objects.filter(segment=openers).latest("id")
     assert (run.mode, run.reason) == ("full", "requested in the admin")
     assert members(openers) == {"Grace"}
+
+
+def delete_contact(client, pk):
+    return client.post(reverse("admin:interactions_contact_delete", args=[pk]), {"post": "yes"})
+
+
+def delete_contacts_selected(client, pk):
+    return client.post(reverse("admin:interactions_contact_changelist"),
+                       {"action": "delete_selected", "_selected_action": [str(pk)], "post": "yes"})
+
+
+@pytest.mark.parametrize("delete", [delete_contact, delete_contacts_selected], ids=["delete", "bulk delete action"])
+def test_a_contact_deleted_in_the_admin_leaves_every_segment_with_a_true_member_count(root, openers, delete):
+    everyone = segment_create(name="Everyone who opened or not", query_text=f"{OPENED} UNION SEGMENT(Openers)")
+    segment_evaluate(segment_id=everyone.pk)
+    ada = Membership.objects.get(segment=openers, contact__fullname="Ada").contact_id
+    assert delete(root, ada).status_code == 302
+    for segment in (openers, everyone):
+        segment.refresh_from_db()
+        assert (members(segment), segment.member_count) == ({"Grace"}, 1)
+    segment_evaluate(segment_id=openers.pk)  # the refresh that follows keeps the count true
+    openers.refresh_from_db()
+    assert openers.member_count == 1
+
+
+def test_a_full_run_counts_the_members_afresh(openers):
+    Membership.objects.filter(segment=openers, contact__fullname="Ada").delete()  # by hand, as in psql
+    segment_evaluate(segment_id=openers.pk, full=True)
+    openers.refresh_from_db()
+    assert (members(openers), openers.member_count) == ({"Ada", "Grace"}, 2)
+    Membership.objects.filter(segment=openers, contact__fullname="Ada").delete()
+    openers.member_count = 7
+    openers.save(update_fields=["member_count"])
+    segment_evaluate(segment_id=openers.pk, full=True)
+    openers.refresh_from_db()
+    assert openers.member_count == 2
