@@ -111,6 +111,7 @@ class Stack:
         server.execute(f"CREATE DATABASE {self.database} TEMPLATE template_segments")
         self.url = server.url(self.database)
         self.env = app_env(self.url, queue)
+        self.processes: list[subprocess.Popen] = []
 
     def sql(self, statement: str, params=()) -> list:
         return self.server.execute(statement, params, database=self.database)
@@ -127,8 +128,10 @@ class Stack:
         return path
 
     def importing(self, path: Path) -> subprocess.Popen:
-        return subprocess.Popen([sys.executable, "manage.py", "import_jsonl", str(path), "--no-progress"], cwd=ROOT,
-                                env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        process = subprocess.Popen([sys.executable, "manage.py", "import_jsonl", str(path), "--no-progress"],
+                                   cwd=ROOT, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.processes.append(process)
+        return process
 
     def import_file(self, path: Path) -> str:
         process = self.importing(path)
@@ -177,7 +180,12 @@ class Stack:
 @pytest.fixture
 def stack(own_postgres, queue, workers, broker, tmp_path):
     # `broker`: its teardown deletes the test's queues from the shared Redis.
-    return Stack(own_postgres, queue, workers, tmp_path)
+    stack = Stack(own_postgres, queue, workers, tmp_path)
+    yield stack
+    for process in stack.processes:
+        if process.poll() is None:  # an import a failed test left blocked
+            process.kill()
+            process.communicate()
 
 
 def person(name: str) -> dict:
