@@ -22,7 +22,7 @@ import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -59,6 +59,7 @@ def segment_evaluate(*, segment_id: int, at: datetime | None = None, full: bool 
         with transaction.atomic():
             if not _lock(segment_id):
                 raise SegmentBusy(f"another evaluation of '{segment.name}' is running")
+            _fail_interrupted(segment_id, before=run)
             current = Segment.objects.get(pk=segment_id)
             if current.version != run.version:
                 _finish(run, started, status=EvaluationRun.Status.SUPERSEDED,
@@ -102,6 +103,15 @@ def _lock(segment_id: int) -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, segment_id])
         return cursor.fetchone()[0]
+
+
+def _fail_interrupted(segment_id: int, *, before: EvaluationRun) -> None:
+    """Mark failed the segment's earlier runs still "running": this run holds the segment's lock, so none of them
+    is evaluating. Their worker was killed, or lost the database and could not record the failure (that needs
+    the database too). A run that has not yet asked for the lock finds it held and records its own outcome."""
+    EvaluationRun.objects.filter(segment_id=segment_id, status=EvaluationRun.Status.RUNNING, pk__lt=before.pk).update(
+        status=EvaluationRun.Status.FAILED, finished=timezone.now(),
+        error="interrupted: the run ended without recording its outcome (its worker or its database was lost)")
 
 
 def _keep_statistics(changed: int) -> None:
@@ -236,6 +246,11 @@ def _record_failure(run: EvaluationRun, started: float, *, error: str, shown: st
                                 failed["duration_ms"], run.pk])
                 cursor.execute(f"UPDATE {Segment._meta.db_table} SET status = %s, last_error = %s, "
                                "failures = failures + 1 WHERE id = %s", [*segment_failed.values(), run.segment_id])
+        except DatabaseError as lost:
+            # The database is gone as well: the run's own error goes on up (a retry follows), and the segment's
+            # next run marks this one failed (_fail_interrupted).
+            logger.warning("evaluation segment=%s run=%s: its failure could not be recorded: %s", run.segment_id,
+                           run.pk, lost)
         finally:
             own.close()
     run.status, run.error = EvaluationRun.Status.FAILED, error

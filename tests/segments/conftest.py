@@ -48,14 +48,14 @@ def workers(queue, tmp_path):
     db = connection.settings_dict
     WORKER_LOGS.clear()
 
-    def start(name, visibility_timeout=3600, broker_url=None, concurrency=1, as_documented=False):
+    def start(name, visibility_timeout=3600, broker_url=None, concurrency=1, as_documented=False, database_url=None):
         # A short visibility timeout makes Redis hand a dead worker's task to another one within seconds;
         # it must stay longer than any countdown (a retry's), or Redis hands those out again too.
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "designer.settings", "CELERY_QUEUE": queue,
                "CELERY_QUEUE_PREFIX": f"{queue}-", "CELERY_BROKER_URL": broker_url or settings.TEST_REDIS_URL,
                "CELERY_VISIBILITY_TIMEOUT": str(visibility_timeout),
                "CELERY_UNACKED_RESTORE_SECONDS": "1",
-               "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"}
+               "DATABASE_URL": database_url or f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"}
         log = tmp_path / f"{name}.log"
         WORKER_LOGS.append(log)
         process = subprocess.Popen(

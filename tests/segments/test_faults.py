@@ -57,6 +57,18 @@ def test_a_run_that_is_interrupted_is_marked_failed_at_once_and_changes_nothing(
     assert Membership.objects.filter(segment=segment).count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_run_left_running_by_a_lost_worker_is_marked_failed_by_the_segments_next_run():
+    interact("EmailOpened", contact("Ada"))
+    segment = segment_create(name="openers", query_text=QUERY)
+    # What a SIGKILL, or a database gone before the failure could be written, leaves behind.
+    lost = EvaluationRun.objects.create(segment=segment, version=segment.version, evaluated_at=timezone.now())
+    run = segment_evaluate(segment_id=segment.pk)
+    lost.refresh_from_db()
+    assert (run.status, lost.status) == ("succeeded", "failed")
+    assert lost.error.startswith("interrupted") and lost.finished is not None
+
+
 def pool_processes(worker) -> list[int]:
     children = Path(f"/proc/{worker.pid}/task/{worker.pid}/children").read_text().split()
     return [int(pid) for pid in children]

@@ -4,6 +4,7 @@ import os
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import InterfaceError, OperationalError
 from tqdm import tqdm
 
 from interactions.ingest import IngestRejected, ingest
@@ -88,6 +89,12 @@ class Command(BaseCommand):
                 "(--skip-invalid writes the valid lines)",
                 returncode=2,
             ) from None
+        except (OperationalError, InterfaceError) as lost:
+            # The import is one transaction, and InteractionIds already stored count as duplicates: running the
+            # same input again is always safe and completes it.
+            raise CommandError(f"the database failed during the import ({str(lost).strip()}); the import is one "
+                               "transaction: run it again (lines already stored are skipped as duplicates)",
+                               returncode=1) from None
         finally:
             bar.update(sources.bytes_read - bar.n)
             bar.close()
