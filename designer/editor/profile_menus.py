@@ -50,8 +50,7 @@ def _decorate_row(row, attribute: Attribute | None) -> None:
     row.whens = (*WHEN_CHOICES, DATE_FUNCTION) if row.when == DATE_FUNCTION[0] else WHEN_CHOICES
     row.units = UNIT_CHOICES
     row.show_when = row.dated and not row.valueless
-    if row.show_when and row.when == "now":
-        row.valueless = True  # DATETIMEUTCNOW() has no value to type
+    row.now = row.show_when and row.when == "now"  # DATETIMEUTCNOW() has no value to type
     row.date_input = kind is FieldKind.DATE and row.when == "at" and all(
         not v.strip() or _ISO_DATE.fullmatch(v.strip()) for v in row.values)
     row.shown = [(value, None, _options(attribute, value)) for value in row.values]
