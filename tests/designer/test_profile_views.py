@@ -254,3 +254,23 @@ def test_a_text_only_profile_operand_travels_unchanged(signed_in, demo):
             "query_text": "", "text_base": "", "c-0-kind": "profile", "c-0-join": "UNION", "c-0-ptext": text}
     assert signed_in.post(NEW, data).status_code == 302
     assert Segment.objects.get(name="Oslo CTOs").query == text
+
+
+def test_switching_the_entity_keeps_the_contact_rows_and_their_alias(signed_in, demo):
+    text = "PROFILE(contact, contact_1).FILTER(contact_1.address1_city == 'Oslo')"
+    data = profile_data(action="update", entity="account", alias="contact_1",
+                        **{**CITY, "r-0-qual": "contact_1"})
+    response = signed_in.post(NEW, data, **HX)
+    assert text_of(response) == ("PROFILE(account).TRAVERSE(contact_account_parentcustomerid, contact_1)"
+                                 ".FILTER(contact_1.address1_city == 'Oslo')")
+    back = {**profile_data(action="update", entity="contact", prev_entity="account", **{"t-alias": "contact_1"}),
+            **{f"t-{key}": value for key, value in {**CITY, "r-0-qual": "contact_1"}.items()}, "t-r-op": "AND"}
+    assert text_of(signed_in.post(NEW, back, **HX)) == text
+
+
+def test_a_posted_alias_that_names_nothing_is_refused_with_the_languages_message(signed_in, demo):
+    data = profile_data(action="save", name="Aliased", **{**CITY, "r-0-qual": "x"})
+    response = signed_in.post(NEW, data)
+    assert response.status_code == 400 and not Segment.objects.filter(name="Aliased").exists()
+    assertContains(response, '<p class="error" id="profile-errors">unknown alias \'x\'; this FILTER applies to '
+                             "contact</p>", html=True, status_code=400)
