@@ -274,3 +274,21 @@ def test_a_posted_alias_that_names_nothing_is_refused_with_the_languages_message
     assert response.status_code == 400 and not Segment.objects.filter(name="Aliased").exists()
     assertContains(response, '<p class="error" id="profile-errors">unknown alias \'x\'; this FILTER applies to '
                              "contact</p>", html=True, status_code=400)
+
+
+@pytest.mark.parametrize(("row", "message"), [
+    ({"r-0-field": "createdon", "r-0-op": ">", "r-0-when": "ago", "r-0-value": "-5"}, "enter how many, a whole number"),
+    ({"r-0-field": "createdon", "r-0-op": ">", "r-0-when": "ago", "r-0-value": "99999999"},
+     "DATEADD moves by a whole number up to 1000000, not -99999999"),
+    ({"r-0-field": "birthdate", "r-0-op": "==", "r-0-when": "date", "r-0-value": "2026, 13, 1"},
+     "DATE(2026, 13, 1) is not a date: month must be in 1..12"),
+    ({"r-0-field": "birthdate", "r-0-op": "==", "r-0-when": "date", "r-0-value": "soon"},
+     "DATE takes year, month, day[, hour, minute, second] as whole numbers"),
+    ({"r-0-field": "numberofemployees", "r-0-op": ">", "r-0-value": "many"},
+     "Contact has no attribute numberofemployees"),
+    ({"r-0-field": "donotemail", "r-0-op": "==", "r-0-value": "maybe"}, "choose yes or no"),
+])
+def test_a_hand_made_bad_row_gets_a_clear_error_and_nothing_is_saved(signed_in, demo, row, message):
+    response = signed_in.post(NEW, profile_data(action="save", name="Bad", **{"r-0-kind": "clause", **row}))
+    assert response.status_code == 400 and not Segment.objects.filter(name="Bad").exists()
+    assertContains(response, f'<p class="error" id="r-0-errors">{message}</p>', html=True, status_code=400)
