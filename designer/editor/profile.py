@@ -13,8 +13,9 @@ with the block's prefix ("" on the profile designer, "c-1-" inline in a compound
     r-0-qual              the alias or entity name the text wrote before the attribute (kept as written)
     r-0-when, r-0-unit    a date attribute's value: "at" a written date, "ago" / "ahead" N units from now, "now",
                           or "date" DATE(y, m, d[, h, mi, s]) with its numbers in the value (r-0-prev_when: the
-                          mode the page was drawn with; a new mode starts with an empty value)
-    ptext                 a profile query the form cannot show (DATEDIFF, other chains of steps): kept whole,
+                          mode the page was drawn with; a new mode starts with an empty value); "since" compares
+                          DATEDIFF(unit, attribute, DATETIMEUTCNOW()) with the value, a whole number
+    ptext                 a profile query the form cannot show (other DATEDIFFs, other chains of steps): kept whole,
                           edited in the Query view
 
 form(AST) -> POST -> AST is the identity for every canonical profile query the form shows; any other profile
@@ -29,7 +30,18 @@ from dataclasses import field as dc_field
 
 from interactions.catalog import PARENT_CUSTOMER, Attribute, FieldKind, entity, profile_attribute
 from segments.query import Clause, Group, QueryError, parse, unparse, validate
-from segments.query.nodes import DATE_PARTS, DateAdd, DateValue, Now, Profile, ProfileFilter, Traverse
+from segments.query.nodes import (
+    COMPARES,
+    DATE_PARTS,
+    AttributeRef,
+    DateAdd,
+    DateDiff,
+    DateValue,
+    Now,
+    Profile,
+    ProfileFilter,
+    Traverse,
+)
 
 from .actions import Action
 from .behavioral import extract_guid, parse_number, post_getter, tree_from_node, tree_from_post, tree_node, value_shown
@@ -38,13 +50,15 @@ from .rows import ClauseRow, GroupRow, renumber, walk
 from .vocabulary import IN, OPERATOR_LABELS, ROOT, VALUELESS
 
 ENTITY_CHOICES = (("contact", "Contacts"), ("account", "Accounts and their contacts"))
-WHEN_CHOICES = (("at", "a date"), ("ago", "a time ago"), ("ahead", "a time from now"), ("now", "now"))
+WHEN_CHOICES = (("at", "a date"), ("ago", "a time ago"), ("ahead", "a time from now"), ("now", "now"),
+                ("since", "counted to now (DATEDIFF)"))
 DATE_FUNCTION = ("date", "DATE(…)")  # offered only on a row that holds one (pasted text)
 UNIT_CHOICES = (("DAY", "days"), ("MONTH", "months"), ("YEAR", "years"), ("HOUR", "hours"), ("MINUTE", "minutes"))
 DATE_KINDS = (FieldKind.DATE, FieldKind.DATETIME)
 TEXT_ONLY = "This profile block is edited in the Query view: the form cannot show all of it."
 CONTACTS_PREFIX = "t-"  # the rows of the FILTER after TRAVERSE, under the block's prefix
 _WHOLE = re.compile(r"\d+")
+_SIGNED = re.compile(r"[+-]?\d+")
 _DATE_NUMBERS = re.compile(r"\s*\d+(?:\s*,\s*\d+)*\s*")
 
 
@@ -191,8 +205,12 @@ def _showable(node: Profile, prefix: str) -> ProfileState:
 
 
 def _row_from_clause(item, path: str) -> ProfileRow:
+    if isinstance(item, DateDiff) and isinstance(item.start, AttributeRef) and isinstance(item.end, Now):
+        qualifier, _, name = item.start.name.rpartition(".")
+        return ProfileRow(field=name, op=item.op, values=[str(item.value)], path=path, qualifier=qualifier,
+                          when="since", unit=item.part)
     if not isinstance(item, Clause):
-        raise Unshowable("DATEDIFF")
+        raise Unshowable("another DATEDIFF")
     qualifier, _, name = item.field.rpartition(".")
     row = ProfileRow(field=name, op=IN if len(item.values) > 1 else item.op, path=path, qualifier=qualifier)
     dates = [v for v in item.values if isinstance(v, Now | DateValue | DateAdd)]
@@ -282,7 +300,7 @@ def _typed(attribute: Attribute, row: ProfileRow, text: str):
     return (text, None) if text.strip() else (None, "enter a value")
 
 
-def _clause_node(row: ProfileRow, entity_name: str) -> Clause | None:
+def _clause_node(row: ProfileRow, entity_name: str) -> Clause | DateDiff | None:
     row.incomplete = False
     if not row.field:
         return None
@@ -300,6 +318,8 @@ def _clause_node(row: ProfileRow, entity_name: str) -> Clause | None:
         return Clause(qualified, row.op, ())
     if row.op == IN or attribute.kind not in DATE_KINDS:
         row.when = "at"
+    if row.when == "since":
+        return _date_diff_node(row, attribute, qualified, entity_name)
     texts = row.values if row.op == IN else row.values[:1]
     values = []
     for text in texts:
@@ -314,15 +334,36 @@ def _clause_node(row: ProfileRow, entity_name: str) -> Clause | None:
     if attribute.kind is FieldKind.GUID:
         row.values = [str(v) for v in values]
     clause = Clause(attribute.name, "==" if row.op == IN else row.op, tuple(values))
-    steps = (ProfileFilter(Group("AND", (clause,))),)
+    if not _valid(row, clause, entity_name):
+        return None
+    return Clause(qualified, clause.op, clause.values)
+
+
+def _date_diff_node(row: ProfileRow, attribute: Attribute, qualified: str, entity_name: str) -> DateDiff | None:
+    """DATEDIFF(unit, attribute, DATETIMEUTCNOW()) compared with the row's whole number."""
+    text = row.values[0].strip() if row.values else ""
+    if row.op not in COMPARES or not _SIGNED.fullmatch(text):
+        row.errors.append("enter how many, a whole number")
+        row.incomplete = not text
+        return None
+    node = DateDiff(row.unit, AttributeRef(attribute.name), Now(), row.op, int(text))
+    if not _valid(row, node, entity_name):
+        return None
+    return DateDiff(node.part, AttributeRef(qualified), node.end, node.op, node.value)
+
+
+def _valid(row: ProfileRow, condition, entity_name: str) -> bool:
+    """Whether the language accepts the row's condition; else its own message (no choice of the attribute, a
+    malformed date, ...) goes on the row."""
+    steps = (ProfileFilter(Group("AND", (condition,))),)
     if entity_name == "account":
         steps += (Traverse(PARENT_CUSTOMER),)
-    try:  # the language's own message for a bad value (no choice of the attribute, a malformed date, ...)
+    try:
         validate(Profile(entity_name, None, steps))
     except QueryError as error:
         row.errors.append(error.message)
-        return None
-    return Clause(qualified, clause.op, clause.values)
+        return False
+    return True
 
 
 # --- structural edits ------------------------------------------------------------------------------------

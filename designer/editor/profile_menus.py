@@ -7,6 +7,7 @@ import re
 
 from interactions.catalog import Attribute, FieldKind, entity
 from interactions.models import CustomAttribute
+from segments.query.nodes import COMPARES
 
 from .profile import DATE_FUNCTION, DATE_KINDS, ENTITY_CHOICES, UNIT_CHOICES, WHEN_CHOICES, ProfileState
 from .rows import ClauseRow, walk
@@ -49,7 +50,10 @@ def _decorate_row(row, attribute: Attribute | None) -> None:
     row.dated = kind in DATE_KINDS and not row.multi
     row.whens = (*WHEN_CHOICES, DATE_FUNCTION) if row.when == DATE_FUNCTION[0] else WHEN_CHOICES
     row.units = UNIT_CHOICES
+    row.counted = ("ago", "ahead", "since")  # the modes whose value is a number of units
     row.show_when = row.dated and not row.valueless
+    if row.show_when and row.when == "since":  # DATEDIFF counts: the operators of a number
+        row.ops = tuple((op, label) for op, label in OPERATOR_LABELS[FieldKind.INTEGER] if op in COMPARES)
     row.now = row.show_when and row.when == "now"  # DATETIMEUTCNOW() has no value to type
     row.date_input = kind is FieldKind.DATE and row.when == "at" and all(
         not v.strip() or _ISO_DATE.fullmatch(v.strip()) for v in row.values)

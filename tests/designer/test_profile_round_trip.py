@@ -39,6 +39,8 @@ SHOWN = [
     f"PROFILE(contact).FILTER(parentcustomerid == '{G}' && ISNULL(telephone1))",
     "PROFILE(contact).FILTER(address1_city == 'O''Hare' && (address1_postalcode == '0150' || NOT(lastname == 'X' "
     "&& (firstname == 'A' || firstname == 'B'))))",
+    "PROFILE(contact).FILTER(DATEDIFF(YEAR, birthdate, DATETIMEUTCNOW()) >= 18 && "
+    "NOT(DATEDIFF(DAY, contact.createdon, DATETIMEUTCNOW()) < -2))",
     "PROFILE(account).TRAVERSE(contact_account_parentcustomerid)",
     "PROFILE(account, account_1).FILTER(account_1.numberofemployees > 500 && account_1.industrycode == 'Wholesale')"
     ".TRAVERSE(contact_account_parentcustomerid)",
@@ -50,7 +52,8 @@ SHOWN = [
 ]
 
 TEXT_ONLY_QUERIES = [
-    "PROFILE(contact).FILTER(DATEDIFF(YEAR, birthdate, DATETIMEUTCNOW()) >= 18)",
+    "PROFILE(contact).FILTER(DATEDIFF(DAY, createdon, birthdate) >= 0)",
+    "PROFILE(contact).FILTER(DATEDIFF(DAY, DATETIMEUTCNOW(), createdon) < 0)",
     "PROFILE(contact).FILTER(address1_city == 'Oslo').FILTER(jobtitle == 'CTO')",
     "PROFILE(contact).TRAVERSE(contact_account_parentcustomerid).TRAVERSE(contact_account_parentcustomerid)",
     "PROFILE(contact).FILTER(createdon > DATEADD(DAY, 1, DATE(2026, 1, 31)))",

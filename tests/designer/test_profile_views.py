@@ -191,6 +191,17 @@ def test_dates_a_date_input_or_a_time_ago(signed_in, demo):
     assert text_of(response) == "PROFILE(contact).FILTER(createdon >= DATETIMEUTCNOW())"
 
 
+def test_an_age_is_datediff_counted_to_now(signed_in, demo):
+    row = {"r-0-kind": "clause", "r-0-field": "birthdate", "r-0-op": ">=", "r-0-when": "since",
+           "r-0-prev_when": "since", "r-0-unit": "YEAR", "r-0-value": "18"}
+    response = signed_in.post(NEW, profile_data(action="update", **row), **HX)
+    assert text_of(response) == "PROFILE(contact).FILTER(DATEDIFF(YEAR, birthdate, DATETIMEUTCNOW()) >= 18)"
+    assertContains(response, option("&gt;=", "is at least", True), html=True)
+    assertContains(response, option("YEAR", "years", True), html=True)
+    response = signed_in.post(NEW, profile_data(action="update", **{**row, "r-0-value": "eighteen"}), **HX)
+    assertContains(response, '<p class="error" id="r-0-errors">enter how many, a whole number</p>', html=True)
+
+
 def test_a_bad_value_is_named_on_its_row_and_the_text_keeps_the_last_query(signed_in, demo):
     row = {"r-0-kind": "clause", "r-0-field": "createdon", "r-0-op": ">", "r-0-value": "soon"}
     response = signed_in.post(NEW, profile_data(action="update", **row), **HX)
@@ -209,7 +220,7 @@ def test_a_custom_attribute_is_in_the_menu_by_its_display_name(signed_in, demo):
 
 
 def test_a_query_the_form_cannot_show_keeps_its_text_and_says_where_it_is_edited(signed_in, demo):
-    text = "PROFILE(contact).FILTER(DATEDIFF(YEAR, birthdate, DATETIMEUTCNOW()) >= 18)"
+    text = "PROFILE(contact).FILTER(DATEDIFF(DAY, createdon, birthdate) >= 0)"
     response = signed_in.post(NEW, profile_data(action="text", query_text=text), **HX)
     assertContains(response, TEXT_ONLY)
     assertNotContains(response, 'name="r-op"')
