@@ -60,13 +60,7 @@ def state_from_post(data, prefix: str = "") -> DesignerState:
     state.type = itype.name
     for name, value in FiltersForm.read(raw, prefix).values().items():
         setattr(state, name, value)
-    kinds = {}
-    for key in list(data.keys()):
-        match = _KEY.fullmatch(key[len(prefix):]) if key.startswith(prefix) else None
-        if match:
-            kinds.setdefault(prefix + match.group(1), []).append(int(match.group(2)))
-    state.root = _group_from_post(prefix + ROOT, raw, data, kinds)
-    state.root.negated = False
+    state.root = tree_from_post(data, prefix)
     previous = interaction_type(get("prev_type"))
     if previous is not None and previous.name != itype.name:
         change_type(state, itype, previous=previous)
@@ -92,7 +86,26 @@ def _getlist(data, key) -> list[str]:
     return list(value) if isinstance(value, list | tuple) else [value]
 
 
-def _group_from_post(path, get, data, kinds, depth: int = 0) -> GroupRow:
+def _clause_row(path: str, get, values: list[str]) -> ClauseRow:
+    return ClauseRow(field=get(f"{path}-field"), op=get(f"{path}-op") or "==", values=values,
+                     selected=bool(get(f"{path}-sel")), lookup=get(f"{path}-q"), path=path)
+
+
+def tree_from_post(data, prefix: str, make_row=_clause_row) -> GroupRow:
+    """The restriction tree whose rows' names start with `prefix` + "r"; `make_row(path, get, values)` reads
+    one clause row (the profile form's rows carry more than a behavioral block's)."""
+    get = post_getter(data)
+    kinds: dict[str, list[int]] = {}
+    for key in list(data.keys()):
+        match = _KEY.fullmatch(key[len(prefix):]) if key.startswith(prefix) else None
+        if match:
+            kinds.setdefault(prefix + match.group(1), []).append(int(match.group(2)))
+    root = _group_from_post(prefix + ROOT, get, data, kinds, make_row)
+    root.negated = False
+    return root
+
+
+def _group_from_post(path, get, data, kinds, make_row, depth: int = 0) -> GroupRow:
     group = GroupRow(op="OR" if get(f"{path}-op") == "OR" else "AND", negated=bool(get(f"{path}-not")),
                      selected=bool(get(f"{path}-sel")), path=path)
     for index in sorted(set(kinds.get(path, ()))):
@@ -102,14 +115,11 @@ def _group_from_post(path, get, data, kinds, depth: int = 0) -> GroupRow:
             group.items.append(ClauseRow(path=child, errors=[
                 f"the groups nest too deeply (more than {MAX_FORM_DEPTH} levels): ungroup some"]))
         elif get(f"{child}-kind") == "group":
-            group.items.append(_group_from_post(child, get, data, kinds, depth + 1))
+            group.items.append(_group_from_post(child, get, data, kinds, make_row, depth + 1))
         else:
             values = _getlist(data, f"{child}-value")
             values += [v for v in _getlist(data, f"{child}-newvalue") if v.strip()]  # "is one of": one more value
-            values = values or [""]
-            group.items.append(ClauseRow(field=get(f"{child}-field"), op=get(f"{child}-op") or "==",
-                                         values=values, selected=bool(get(f"{child}-sel")),
-                                         lookup=get(f"{child}-q"), path=child))
+            group.items.append(make_row(child, get, values or [""]))
     renumber(group)
     return group
 
@@ -172,26 +182,31 @@ def state_from_node(node: Behavioral, prefix: str = "") -> DesignerState:
         state.window_n = str(having.window.n)
         state.window_unit = having.window.unit
     if node.filter is not None:
-        state.root = _group_from_node(node.filter, prefix + ROOT)
+        state.root = tree_from_node(node.filter, prefix + ROOT)
     state.filters_open = not state.is_default_having
     return state
 
 
-def _value_text(value) -> str:
+def value_shown(value) -> str:
     """A value as its form field shows it: text as typed, numbers and booleans as the Query view prints them."""
     return value if isinstance(value, str) else value_text(value)
 
 
-def _group_from_node(group: Group, path: str) -> GroupRow:
+def _row_from_clause(item: Clause, path: str) -> ClauseRow:
+    op = IN if len(item.values) > 1 else item.op
+    values = [value_shown(v) for v in item.values] or [""]
+    return ClauseRow(field=item.field, op=op, values=values, path=path)
+
+
+def tree_from_node(group: Group, path: str, make_row=_row_from_clause) -> GroupRow:
+    """The rows of a FILTER's group; `make_row(condition, path)` makes the row of each condition that is no group."""
     row = GroupRow(op=group.op, negated=group.negated, path=path)
     for index, item in enumerate(group.items):
         child = f"{path}-{index}"
         if isinstance(item, Group):
-            row.items.append(_group_from_node(item, child))
+            row.items.append(tree_from_node(item, child, make_row))
         else:
-            op = IN if len(item.values) > 1 else item.op
-            values = [_value_text(v) for v in item.values] or [""]
-            row.items.append(ClauseRow(field=item.field, op=op, values=values, path=child))
+            row.items.append(make_row(item, child))
     return row
 
 
@@ -217,7 +232,7 @@ def extract_guid(text: str) -> str:
     return found[-1].lower() if found else text
 
 
-def _parse_number(text: str) -> int | Decimal | None:
+def parse_number(text: str) -> int | Decimal | None:
     text = text.strip()
     if _INTEGER.fullmatch(text):
         return int(text)
@@ -231,7 +246,7 @@ def _parse_number(text: str) -> int | Decimal | None:
 def _typed_value(fld: Field, text: str) -> tuple[object, str | None]:
     """The AST value for a form value of `fld`, or an error message."""
     if fld.kind.is_numeric:
-        value = _parse_number(text)
+        value = parse_number(text)
         if value is None:
             return None, f"{fld.display_name} is a number: {text!r} is not one" if text.strip() else "enter a number"
         return value, None
@@ -288,10 +303,12 @@ def _clause_node(row: ClauseRow, itype: InteractionType) -> Clause | None:
     return clause
 
 
-def _group_node(group: GroupRow, itype: InteractionType) -> Group | None:
+def tree_node(group: GroupRow, clause_node) -> Group | None:
+    """The group the rows describe, leaving out unfinished rows; `clause_node(row)` makes each clause (or None,
+    setting row.errors). None when no row is finished."""
     items = []
     for item in group.items:
-        node = _group_node(item, itype) if isinstance(item, GroupRow) else _clause_node(item, itype)
+        node = tree_node(item, clause_node) if isinstance(item, GroupRow) else clause_node(item)
         if node is not None:
             items.append(node)
     if not items:
@@ -318,7 +335,7 @@ def _having_node(state: DesignerState) -> Having | None:
             state.count_op, state.count_n = "exactly", "0"
     else:
         op = _OP_OF[state.count_op]
-        value = _parse_number(state.count_n)
+        value = parse_number(state.count_n)
         if value is None:
             errors["count_n"] = "enter a number"
         elif state.aggregate == "COUNT" and (not isinstance(value, int) or value < 0):
@@ -327,7 +344,7 @@ def _having_node(state: DesignerState) -> Having | None:
             op, value = ">=", value + 1  # "more than N" counts at least N+1 (the canonical spelling)
     window = None
     if state.windowed:
-        n = _parse_number(state.window_n)
+        n = parse_number(state.window_n)
         if not isinstance(n, int) or n < 1:
             errors["window_n"] = "the window is a whole number, 1 or more"
         else:
@@ -341,7 +358,7 @@ def node_from_state(state: DesignerState) -> Behavioral | None:
     """The query the form describes, in canonical form; None when a field has an error (see row.errors)."""
     itype = state.itype
     having = _having_node(state)
-    root = _group_node(state.root, itype)
+    root = tree_node(state.root, lambda row: _clause_node(row, itype))
     if having is None or state.has_errors:
         return None
     if root is not None:

@@ -6,24 +6,33 @@ import re
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 
-from segments.query import Behavioral, QueryError, SegmentRef, SetOp, parse, unparse
+from segments.query import Behavioral, SegmentRef, SetOp, parse, unparse
 from segments.query.nodes import Profile
 
 from .actions import Action
 from .behavioral import node_from_state, post_getter, state_from_node, state_from_post
 from .edits import apply_action
+from .profile import (
+    ProfileState,
+    apply_profile_action,
+    new_profile,
+    node_from_profile,
+    profile_from_node,
+    profile_from_post,
+)
 from .rows import DesignerState, new_state, renumber
 from .vocabulary import JOINS, OPERAND_KINDS, ROOT
 
 # The form of a compound query is a list of operands read left to right, each after the first joined to what
 # comes before by UNION / INTERSECT / EXCEPT ("or", "and also", "but not"). An operand is a saved segment
 # (picked by name), an inline behavioral block (the behavioral form of behavioral.py, its field names prefixed with the
-# operand's path) or a group: a parenthesised operand list of its own. Field names carry the operand's path:
+# operand's path), an inline profile block (profile.py's form, prefixed likewise) or a group: a parenthesised
+# operand list of its own. Field names carry the operand's path:
 #
-#     c-0-kind            "segment", "block" or "group"
+#     c-0-kind            "segment", "block", "profile" or "group"
 #     c-1-join            how operand 1 joins what comes before it (UNION / INTERSECT / EXCEPT)
 #     c-0-name            a segment operand's segment name
-#     c-2-type, c-2-r-op  an inline block's fields prefixed with "c-2-"
+#     c-2-type, c-2-r-op  an inline block's fields prefixed with "c-2-" (a profile block's: c-2-entity, ...)
 #     c-1-0-kind ...      a group's operands
 #
 # Set operators associate to the left, so the AST's left spine is the operand list and a compound right
@@ -43,7 +52,7 @@ class Operand:
     name: str = ""  # a segment operand's segment; "" until the user picks one (kept in the form, not the query)
     state: DesignerState | None = None  # a block operand's behavioral form
     operands: list[Operand] = dc_field(default_factory=list)  # a group's operands
-    text: str = ""  # a profile block's query text: the form shows it; it is edited in the Query view
+    profile: ProfileState | None = None  # a profile operand's form
     path: str = ""
     errors: list[str] = dc_field(default_factory=list)
 
@@ -64,11 +73,19 @@ class CompoundState:
 
     @property
     def has_errors(self) -> bool:
-        return bool(self.errors) or any(op.errors or (op.state is not None and op.state.has_errors)
-                                        for op in walk_operands(self.root))
+        return bool(self.errors) or any(op.errors or _form_errors(op) for op in walk_operands(self.root))
 
     def blocks(self) -> list[DesignerState]:
         return [op.state for op in walk_operands(self.root) if op.kind == "block"]
+
+    def profiles(self) -> list[ProfileState]:
+        return [op.profile for op in walk_operands(self.root) if op.kind == "profile"]
+
+
+def _form_errors(operand: Operand) -> bool:
+    """Whether the operand's inline form (behavioral or profile block) has errors of its own."""
+    form = operand.state if operand.kind == "block" else operand.profile if operand.kind == "profile" else None
+    return form is not None and form.has_errors
 
 
 def walk_operands(group: Operand):
@@ -88,6 +105,8 @@ def renumber_operands(group: Operand) -> None:
             operand.state.prefix = operand.prefix  # moved or new: its rows move with it
             operand.state.root.path = operand.prefix + ROOT
             renumber(operand.state.root)
+        elif operand.kind == "profile" and operand.profile is not None:
+            operand.profile.move_to(operand.prefix)
 
 
 def _new_operand(kind: str) -> Operand:
@@ -95,6 +114,8 @@ def _new_operand(kind: str) -> Operand:
         return Operand(kind="block", state=new_state())
     if kind == "group":
         return Operand(kind="group", operands=[Operand(), Operand()])
+    if kind == "profile":
+        return Operand(kind="profile", profile=new_profile())
     return Operand()
 
 
@@ -132,7 +153,7 @@ def _operands_from_post(path: str, get, data, kinds) -> Operand:
         elif kind == "block":
             operand = Operand(kind="block", join=join, path=child, state=state_from_post(data, f"{child}-"))
         elif kind == "profile":
-            operand = Operand(kind="profile", join=join, path=child, text=get(f"{child}-text"))
+            operand = Operand(kind="profile", join=join, path=child, profile=profile_from_post(data, f"{child}-"))
         else:
             operand = Operand(kind="segment", join=join, name=get(f"{child}-name").strip(), path=child)
         group.operands.append(operand)
@@ -164,7 +185,7 @@ def _operand_from_node(node) -> Operand:
     if isinstance(node, Behavioral):
         return Operand(kind="block", state=state_from_node(node))
     if isinstance(node, Profile):
-        return Operand(kind="profile", text=unparse(node))
+        return Operand(kind="profile", profile=profile_from_node(node))
     return Operand(kind="segment", name=node.name)
 
 
@@ -182,7 +203,7 @@ def node_from_compound(state: CompoundState):
     node = _node_from_operands(state.root)
     unchosen = [op for op in walk_operands(state.root) if op.errors in ([CHOOSE_A_SEGMENT], [GROUP_UNFINISHED])]
     if node is None and not any(op.errors for op in walk_operands(state.root) if op not in unchosen) \
-            and not any(op.state is not None and op.state.has_errors for op in walk_operands(state.root)):
+            and not any(_form_errors(op) for op in walk_operands(state.root)):
         for operand in unchosen:  # nothing chosen yet anywhere: one hint for the whole query, no red operands
             operand.errors = []
         state.errors.append(EMPTY_COMPOUND)
@@ -203,25 +224,13 @@ def _node_from_operands(group: Operand):
         elif operand.kind == "block":
             child = node_from_state(operand.state)
         elif operand.kind == "profile":
-            child = _profile_node(operand)
+            child = node_from_profile(operand.profile)
         else:
             child = SegmentRef(operand.name) if operand.name else None
             if child is None:  # an operand left on "(choose a segment)" is never silently left out of the query
                 operand.errors.append(CHOOSE_A_SEGMENT)
         if child is not None:
             node = child if node is None else SetOp(operand.join, node, child)
-    return node
-
-
-def _profile_node(operand: Operand):
-    try:
-        node = parse(operand.text)
-    except QueryError as exc:
-        operand.errors.append(str(exc))
-        return None
-    if not isinstance(node, Profile):
-        operand.errors.append("a profile block holds one PROFILE(...) query")
-        return None
     return node
 
 
@@ -284,8 +293,8 @@ _BLOCK = re.compile(r"(c(?:-\d+)+)-")
 
 
 def apply_compound_action(state: CompoundState, action: Action) -> None:
-    """An operand action (op_add c-1 block, op_delete c-0, op_up c-1, ...) or a behavioral action inside an
-    inline block (add_clause c-1-r-0, toggle_filters c-1-), routed to that block."""
+    """An operand action (op_add c-1 block, op_delete c-0, op_up c-1, ...) or a row action inside an inline
+    behavioral or profile block (add_clause c-1-r-0, toggle_filters c-1-, delete c-2-t-r-0), routed to it."""
     edit = OPERAND_EDITS.get(action.verb)
     if edit is None:
         target = _BLOCK.match(action.path)
@@ -293,6 +302,8 @@ def apply_compound_action(state: CompoundState, action: Action) -> None:
             _, _, operand = find_operand(state, target.group(1))
             if operand is not None and operand.kind == "block":
                 apply_action(operand.state, action)
+            elif operand is not None and operand.kind == "profile":
+                apply_profile_action(operand.profile, action)
         return
     parent, index, operand = find_operand(state, action.path)
     if operand is not None:

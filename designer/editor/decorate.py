@@ -42,7 +42,7 @@ def decorate(state: DesignerState) -> None:
     for row in walk(state.root):
         if isinstance(row, ClauseRow):
             known = names.get(row.record.name, {}) if row.record else {}
-            row.shown = [(value, known.get(str(parse_guid(value.strip())))) for value in row.values]
+            row.shown = [(value, known.get(str(parse_guid(value.strip()))), None) for value in row.values]
         if isinstance(row, ClauseRow) and row.record and row.lookup.strip():
             row.results = find_records(row.record.name, row.lookup)
     numeric = [f for f in itype.all_fields if f.kind.is_numeric]

@@ -70,6 +70,10 @@ class DesignerState:
         return bool(self.having_errors) or any(row.errors for row in walk(self.root))
 
     @property
+    def empty_text(self) -> str:
+        return f"No restrictions: every {self.itype.display_name.lower()} interaction counts."
+
+    @property
     def is_default_having(self) -> bool:
         return (self.aggregate == "COUNT" and self.count_op == "atleast" and self.count_n.strip() == "1"
                 and not self.windowed)

@@ -23,7 +23,8 @@ UNITS = (("DAYS", "days"), ("MONTHS", "months"), ("YEARS", "years"))
 
 # How a compound query's operands join what comes before them, and what an operand can be.
 JOINS = (("UNION", "or"), ("INTERSECT", "and also"), ("EXCEPT", "but not"))
-OPERAND_KINDS = (("segment", "a saved segment"), ("block", "an interaction block"), ("group", "a group ( … )"))
+OPERAND_KINDS = (("segment", "a saved segment"), ("block", "an interaction block"), ("profile", "a profile block"),
+                 ("group", "a group ( … )"))
 
 
 def type_choices():

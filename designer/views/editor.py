@@ -1,12 +1,10 @@
-"""The designer page (behavioral and compound) and its fragments: estimate, explain, record lookup, status.
+"""The designer page (behavioral, profile and compound) and its fragments: estimate, explain, record lookup, status.
 
 The page's buttons post named actions (`action=add_clause:r-1`, `save`, ...), read once into an `Action`.
 Every htmx control also works as a plain form post: the page then re-renders whole.
 """
 
 from __future__ import annotations
-
-from functools import cached_property
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -18,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from interactions.catalog import record_type
 from segments.estimates import TooSlow, clause_counts, estimate_size, explain_contact
 from segments.models import Segment
-from segments.query import Behavioral, QueryError, parse, unparse
+from segments.query import QueryError, parse, unparse
 from segments.roles import can_edit, marketer_required, viewer_required
 from segments.selectors import find_contacts
 from segments.services import (
@@ -37,27 +35,18 @@ from segments.services import (
 
 from ..db_router import replica_reads
 from ..editor.actions import Action
-from ..editor.behavioral import node_from_state, state_from_node, state_from_post
-from ..editor.compound import (
-    OPERAND_EDITS,
-    apply_compound_action,
-    compound_from_node,
-    compound_from_post,
-    new_compound,
-    node_from_compound,
-)
 from ..editor.decorate import decorate, find_records
-from ..editor.edits import EDIT_VERBS, apply_action
-from ..editor.rows import new_state, valid_path
-from ..editor.vocabulary import AGGREGATES, COUNT_OPS, DEFAULT_TYPE, JOINS, UNITS, type_choices
+from ..editor.profile_menus import attributes_by_entity, decorate_profile
+from ..editor.rows import valid_path
+from ..editor.vocabulary import AGGREGATES, COUNT_OPS, JOINS, UNITS, type_choices
 from ..ops.metrics import ESTIMATE_SECONDS
+from .editing import LIFECYCLE_ACTIONS, Editor, editor_from_node, editor_from_post, new_editor
 from .members import POLLING
 
 PAGE_TEMPLATE = "designer/segment.html"
 READ_ACTIONS = ("explain", "estimate")  # what a Viewer may post: they change nothing
 READ_ONLY = ("Viewers can look at segments but not change them: ask an administrator to add you to the "
              "Marketers group.")
-LIFECYCLE_ACTIONS = ("save", "golive", "stop", "evaluate", "evaluate_full", "duplicate", "delete_segment")
 
 
 def _require_edit(request):
@@ -65,109 +54,15 @@ def _require_edit(request):
         raise PermissionDenied(READ_ONLY)
 
 
-class Editor:
-    """What the designer shows: the behavioral form (`state`) or the compound one (`cstate`), the query, its text
-    and errors."""
-
-    def __init__(self, *, state=None, cstate=None, node=None, text="", text_base=None, text_error=None):
-        self.state = state
-        self.cstate = cstate
-        self.node = node
-        self.text = text
-        self.text_base = text if text_base is None else text_base
-        self.text_error = text_error
-
-    @property
-    def compound(self) -> bool:
-        return self.cstate is not None
-
-    @property
-    def has_errors(self) -> bool:
-        form = self.cstate if self.compound else self.state
-        return form is not None and form.has_errors
-
-    @property
-    def form_problem(self) -> str:
-        """What the form lacks, said once for the whole query (an empty compound: "Add a segment or a block.")."""
-        if self.compound and self.cstate.errors:
-            return self.cstate.errors[0]
-        return "The form has errors; the text shows the last valid query."
-
-    @property
-    def refusal(self) -> str | None:
-        """Why Save and Go live refuse while the typed text does not parse: the text is the user's work."""
-        if self.text_error is None:
-            return None
-        error = self.text_error
-        where = f" at {error['line']}:{error['column']}" if error["line"] is not None else ""
-        return f"The query text has an error{where}: {error['message']}; fix it or undo it before saving."
-
-    @cached_property
-    def current_query(self) -> str:
-        return unparse(self.node) if self.node is not None else ""
-
-
-def _editor_from_node(node, *, compound: bool = False, filters_open: bool | None = None) -> Editor:
-    """The designer for a query: a set expression always gets the compound designer; a behavioral query gets
-    the behavioral one, or one inline block when the user is in the compound designer."""
-    if isinstance(node, Behavioral) and not compound:
-        state = state_from_node(node)
-        if filters_open is not None:
-            state.filters_open = filters_open or not state.is_default_having
-        return Editor(state=state, node=node, text=unparse(node, wrap=True))
-    return Editor(cstate=compound_from_node(node), node=node, text=unparse(node, wrap=True))
-
-
-def _error_dict(exc: QueryError) -> dict:
-    return {"text": str(exc), "message": exc.message, "line": exc.line, "column": exc.column}
-
-
-def _form_states(data, compound: bool):
-    """(behavioral state, compound state) of the posted form: one of them is None."""
-    return (None, compound_from_post(data)) if compound else (state_from_post(data), None)
-
-
-def _form_node(state, cstate):
-    return node_from_compound(cstate) if cstate is not None else node_from_state(state)
-
-
-def _editor_from_post(request, segment, action: Action) -> Editor:
-    data = request.POST
-    text = data.get("query_text", "")
-    text_base = data.get("text_base", "")
-    compound = data.get("compound") == "1"
-    name = segment.name if segment else (data.get("name", "").strip() or None)
-    use_text = action.verb == "text" or (
-        action.verb in LIFECYCLE_ACTIONS and text.strip() != text_base.strip())
-    if use_text:
-        try:
-            node = query_for(text, name=name)  # the one parse of the typed text in this request
-        except QueryError as exc:
-            # The form keeps its last valid state; the text keeps what the user typed.
-            state, cstate = _form_states(data, compound)
-            return Editor(state=state, cstate=cstate, node=_form_node(state, cstate), text=text,
-                          text_base=text_base, text_error=_error_dict(exc))
-        # The posted form is replaced by the text's: of it only the filter row's open/closed state carries over.
-        editor = _editor_from_node(node, compound=compound,
-                                   filters_open=None if compound else data.get("filters_open") == "1")
-        editor.text, editor.text_base = text, text
-        return editor
-    state, cstate = _form_states(data, compound)
-    if compound and (action.verb in OPERAND_EDITS or action.verb in EDIT_VERBS):
-        apply_compound_action(cstate, action)
-    elif action.verb in EDIT_VERBS:
-        apply_action(state, action)
-    node = _form_node(state, cstate)
-    if node is None:
-        return Editor(state=state, cstate=cstate, node=None, text=text, text_base=text_base)
-    wrapped = unparse(node, wrap=True)
-    return Editor(state=state, cstate=cstate, node=node, text=wrapped)
-
-
 def _context(request, segment, editor: Editor, **extra) -> dict:
     compound = {}
     if editor.state is not None:
         decorate(editor.state)
+    profiles = [editor.pstate] if editor.pstate is not None else editor.cstate.profiles() if editor.cstate else []
+    if profiles:
+        menus = attributes_by_entity()  # one read of the declared custom attributes for the page
+        for profile in profiles:
+            decorate_profile(profile, menus)
     if editor.cstate is not None:
         for block in editor.cstate.blocks():
             decorate(block)
@@ -194,7 +89,7 @@ def _context(request, segment, editor: Editor, **extra) -> dict:
 
 @marketer_required
 def segment_new(request):
-    """A new segment: behavioral, or compound with `?kind=compound`."""
+    """A new segment: behavioral, compound with `?kind=compound`, profile with `?kind=profile`."""
     return _designer(request, None)
 
 
@@ -203,29 +98,19 @@ def segment_detail(request, pk):
     return _designer(request, get_object_or_404(Segment, pk=pk))
 
 
-def _new_editor(request) -> Editor:
-    if request.GET.get("kind") == Segment.Kind.COMPOUND:
-        cstate = new_compound(tuple(request.GET.getlist("segment")))
-        node = node_from_compound(cstate)
-        return Editor(cstate=cstate, node=node, text=unparse(node, wrap=True) if node is not None else "")
-    state = new_state(request.GET.get("type", DEFAULT_TYPE))
-    node = node_from_state(state)
-    return Editor(state=state, node=node, text=unparse(node, wrap=True))
-
-
 def _designer(request, segment):
     if request.method != "POST":
         if segment is not None:
-            editor = _editor_from_node(parse(segment.query), compound=segment.kind == Segment.Kind.COMPOUND)
+            editor = editor_from_node(parse(segment.query), compound=segment.kind == Segment.Kind.COMPOUND)
         else:
-            editor = _new_editor(request)
+            editor = new_editor(request)
         return render(request, PAGE_TEMPLATE, _context(request, segment, editor))
 
     action = Action.parse(request.POST.get("action"))
     verb = action.verb
     if verb not in READ_ACTIONS:
         _require_edit(request)  # form edits, text sync and lifecycle actions: Marketers (and up) only
-    editor = _editor_from_post(request, segment, action)
+    editor = editor_from_post(request, segment, action)
     if verb in LIFECYCLE_ACTIONS:
         return _lifecycle(request, segment, editor, verb)
     context = _context(request, segment, editor, name=request.POST.get("name", ""),
@@ -248,8 +133,8 @@ def _designer(request, segment):
 def _why_not_saveable(editor: Editor) -> str:
     if editor.text_error is not None:
         return f"the query text has an error: {editor.text_error['text']}"
-    if editor.compound and editor.cstate.errors:  # e.g. nothing chosen yet: "Add a segment or a block"
-        return f"{editor.cstate.errors[0].rstrip('.')} before saving."
+    if editor.block_errors:  # e.g. nothing chosen yet: "Add a segment or a block"
+        return f"{editor.block_errors[0].rstrip('.')} before saving."
     return "the query has errors: fix them before saving"
 
 
