@@ -35,7 +35,8 @@ def _anchor(text: str) -> datetime:
 
 class Command(BaseCommand):
     help = (
-        "Fill an empty database with realistic demo data: contacts, customer journeys, emails, forms, pages, "
+        "Fill an empty database with realistic demo data: contacts with their profile attributes, their accounts, "
+        "customer journeys, emails, forms, pages, "
         f"websites, events, surveys, subscription lists and interactions over the {WINDOW_DAYS} days before the "
         "anchor. The same --seed and --anchor always give the same data."
     )
@@ -87,6 +88,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  {name:<{width}}  {n:>12,}")
         rate = result.interactions / result.seconds if result.seconds else 0.0
         self.stdout.write(self.style.SUCCESS(
-            f"Seeded {result.contacts:,} contacts, {result.records:,} records and {result.interactions:,} "
-            f"interactions in {result.seconds:.1f} s ({rate:,.0f} interactions/s)."
+            f"Seeded {result.contacts:,} contacts, {result.accounts:,} accounts, {result.records:,} records and "
+            f"{result.interactions:,} interactions in {result.seconds:.1f} s ({rate:,.0f} interactions/s)."
         ))
