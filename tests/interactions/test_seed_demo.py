@@ -266,3 +266,12 @@ def test_a_failure_leaves_nothing_written(monkeypatch):
         write_demo(data, batch_rows=200)
     assert not Contact.objects.exists()
     assert not INTERACTION_MODELS["EmailSent"].objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_account_alone_makes_the_database_not_empty():
+    Account.objects.create(name="Contoso AS")
+    with pytest.raises(CommandError) as excinfo:
+        call_command("seed_demo", contacts=50, interactions=500, stdout=StringIO())
+    assert "1 contacts, accounts and records" in str(excinfo.value)
+    assert not Contact.objects.exists() and Account.objects.count() == 1

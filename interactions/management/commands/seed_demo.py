@@ -60,12 +60,12 @@ class Command(BaseCommand):
         existing = existing_data(database)
         if existing:
             if if_empty:
-                self.stdout.write(f"The database already has data ({existing:,} contacts and records); "
+                self.stdout.write(f"The database already has data ({existing:,} contacts, accounts and records); "
                                   "nothing seeded (--if-empty).")
                 return
             raise CommandError(
-                f"The database already has data ({existing:,} contacts and records); seed_demo only fills an empty "
-                "database and wrote nothing. Use --if-empty to skip seeding when data exist, or empty the "
+                f"The database already has data ({existing:,} contacts, accounts and records); seed_demo only fills "
+                "an empty database and wrote nothing. Use --if-empty to skip seeding when data exist, or empty the "
                 "database first (manage.py flush).",
                 returncode=2,
             )
