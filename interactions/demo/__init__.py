@@ -1,8 +1,9 @@
 """Demo data: contacts, marketing records and a realistic stream of interactions, from a seed.
 
 `generator.DemoData(contacts=N, interactions=M, seed=S, anchor=A)` describes one data set; its `records()`,
-`contacts()` and `interactions()` produce it (the interactions come from `stream`), and `loader.write_demo()`
-stores it (COPY on PostgreSQL, executemany elsewhere, one transaction). `vocabulary` holds the fixed lists
+`contacts()` and `interactions()` produce it (the interactions come from `stream`; the accounts and the
+contacts' profile attributes from `profiles`, which describes them), and `loader.write_demo()` stores it (COPY
+on PostgreSQL, executemany elsewhere, one transaction). `vocabulary` holds the fixed lists
 and weights everything is drawn from, `draws` the GUID and weighting helpers the generator and the stream share.
 
 Determinism: everything, including every GUID, comes from `random.Random` instances seeded with S, and

@@ -277,8 +277,9 @@ class DemoData:
             self.contact_emails.append(email)
             self.contact_domains.append(domain)
             self.contact_profiles.append(rng.randrange(_PROFILES))
-            # Known before the window opens: within the year before it.
-            self.contact_created.append(self.lo - rng.randrange(1, 365 * DAY))
+            # Known before the window opens: within the six years before it, more of them recently (a growing
+            # database). The draw is the same as ever, so the interaction stream does not change with the spread.
+            self.contact_created.append(self.lo - int(6 * 365 * DAY * (rng.randrange(1, 365 * DAY) / (365 * DAY))**1.5))
             weights.append(rng.lognormvariate(0.0, 1.5))
         # Emails go to lists, so sends are less skewed than what contacts do themselves; engaged contacts
         # open and click more often.

@@ -12,13 +12,15 @@ from dataclasses import dataclass, field
 from django.db import connections, transaction
 
 from ..catalog import INTERACTION_TYPES
-from ..models import INTERACTION_MODELS, RECORD_MODELS, Contact
+from ..models import INTERACTION_MODELS, RECORD_MODELS, Account, Contact
 from .generator import DemoData
+from .profiles import ACCOUNT_COLUMNS, CONTACT_COLUMNS, DemoProfiles
 
 
 @dataclass
 class SeedResult:
     contacts: int = 0
+    accounts: int = 0
     records: int = 0
     inserted: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
@@ -29,8 +31,8 @@ class SeedResult:
 
 
 def existing_data(using: str = "default") -> int:
-    """How many contacts and records the database already holds."""
-    return Contact.objects.using(using).count() + sum(m.objects.using(using).count() for m in RECORD_MODELS.values())
+    """How many contacts, accounts and records the database already holds."""
+    return sum(m.objects.using(using).count() for m in (Contact, Account, *RECORD_MODELS.values()))
 
 
 class _Writer:
@@ -172,8 +174,12 @@ def write_demo(data: DemoData, *, using: str = "default", progress: Callable[[in
                 for chunk in _chunks(rows, batch):
                     writer.write(RECORD_MODELS[name]._meta.db_table, ["id", "name"], chunk)
                     result.records += len(chunk)
-            for chunk in _chunks(data.contacts(), batch):
-                writer.write(Contact._meta.db_table, ["contact_id", "fullname", "emailaddress1", "createdon"], chunk)
+            profiles = DemoProfiles(data)
+            for chunk in _chunks(profiles.accounts(), batch):
+                writer.write(Account._meta.db_table, ACCOUNT_COLUMNS, chunk)
+                result.accounts += len(chunk)
+            for chunk in _chunks(profiles.contacts(), batch):
+                writer.write(Contact._meta.db_table, CONTACT_COLUMNS, chunk)
                 result.contacts += len(chunk)
             for type_name, row in data.interactions(text=postgres):
                 buf = buffers[type_name]

@@ -204,3 +204,97 @@ EPISODES = (  # kind, weight (of episodes, not rows)
     ("email", 68), ("web", 14), ("form", 5), ("event", 3), ("redirect", 3), ("survey", 2),
     ("subscription", 1.5), ("boost", 2),
 )
+
+# -- profile attributes (interactions/demo/profiles.py) ----------------------------------------------------
+
+# Where contacts and accounts are: (city, state or None, postal code pattern: '#' is a digit, country, weight).
+# A few big cities hold most contacts (the demo company sells from Oslo, so Oslo is one of them), then a long
+# tail of smaller ones; countries are written out, as CRM address fields hold them.
+PLACES = (
+    ("London", "England", "EC# #AB", "United Kingdom", 14), ("New York", "NY", "100##", "United States", 12),
+    ("Oslo", None, "0###", "Norway", 10), ("Berlin", "Berlin", "10###", "Germany", 7),
+    ("Paris", "Île-de-France", "750##", "France", 6), ("Stockholm", None, "1## ##", "Sweden", 4),
+    ("Toronto", "ON", "M5V ###", "Canada", 3.5), ("Chicago", "IL", "606##", "United States", 3),
+    ("San Francisco", "CA", "941##", "United States", 3), ("Amsterdam", "Noord-Holland", "10## AB", "Netherlands", 3),
+    ("Bergen", None, "5###", "Norway", 2.5), ("København", None, "1###", "Denmark", 2.5),
+    ("München", "Bayern", "80###", "Germany", 2.2), ("Sydney", "NSW", "2###", "Australia", 2),
+    ("Seattle", "WA", "981##", "United States", 2), ("Manchester", "England", "M# #AB", "United Kingdom", 2),
+    ("Trondheim", None, "7###", "Norway", 1.6), ("Hamburg", "Hamburg", "20###", "Germany", 1.6),
+    ("Boston", "MA", "021##", "United States", 1.6), ("Madrid", "Comunidad de Madrid", "280##", "Spain", 1.5),
+    ("Dublin", None, "D0#", "Ireland", 1.5), ("Helsinki", None, "00###", "Finland", 1.4),
+    ("Stavanger", None, "4###", "Norway", 1.3), ("Göteborg", None, "4## ##", "Sweden", 1.2),
+    ("Zürich", "ZH", "80##", "Switzerland", 1.2), ("Austin", "TX", "787##", "United States", 1.2),
+    ("Milano", "Lombardia", "201##", "Italy", 1.1), ("Vancouver", "BC", "V6B ###", "Canada", 1.1),
+    ("Barcelona", "Cataluña", "080##", "Spain", 1.0), ("Edinburgh", "Scotland", "EH# #AB", "United Kingdom", 1.0),
+    ("Lyon", "Auvergne-Rhône-Alpes", "6900#", "France", 0.9), ("Melbourne", "VIC", "3###", "Australia", 0.9),
+    ("Frankfurt am Main", "Hessen", "60###", "Germany", 0.9),
+    ("Rotterdam", "Zuid-Holland", "30## CD", "Netherlands", 0.8),
+    ("Denver", "CO", "802##", "United States", 0.8), ("Atlanta", "GA", "303##", "United States", 0.8),
+    ("Bengaluru", "Karnataka", "5600##", "India", 0.8), ("Warszawa", "Mazowieckie", "00-###", "Poland", 0.7),
+    ("Aarhus", None, "8000", "Denmark", 0.7), ("Kristiansand", None, "46##", "Norway", 0.7),
+    ("Malmö", None, "2## ##", "Sweden", 0.6), ("Köln", "Nordrhein-Westfalen", "50###", "Germany", 0.6),
+    ("Tromsø", None, "9###", "Norway", 0.6), ("Drammen", None, "30##", "Norway", 0.6),
+    ("Montréal", "QC", "H2X ###", "Canada", 0.6), ("Toulouse", "Occitanie", "310##", "France", 0.5),
+    ("Roma", "Lazio", "001##", "Italy", 0.5), ("Bristol", "England", "BS# #AB", "United Kingdom", 0.5),
+    ("Genève", "GE", "12##", "Switzerland", 0.5), ("Tokyo", "Tokyo", "1##-####", "Japan", 0.5),
+    ("Singapore", None, "0#####", "Singapore", 0.5), ("São Paulo", "SP", "01###-###", "Brazil", 0.5),
+    ("Mumbai", "Maharashtra", "4000##", "India", 0.4), ("Brisbane", "QLD", "4###", "Australia", 0.4),
+    ("Cork", None, "T12", "Ireland", 0.4), ("Fredrikstad", None, "16##", "Norway", 0.4),
+    ("Uppsala", None, "75# ##", "Sweden", 0.3), ("Odense", None, "5000", "Denmark", 0.3),
+    ("Tampere", None, "33###", "Finland", 0.3), ("Kraków", "Małopolskie", "30-###", "Poland", 0.3),
+    ("Cape Town", "Western Cape", "80##", "South Africa", 0.3), ("Ciudad de México", "CDMX", "06###", "Mexico", 0.3),
+    ("Osaka", "Osaka", "5##-####", "Japan", 0.25), ("Ålesund", None, "60##", "Norway", 0.25),
+    ("Bodø", None, "80##", "Norway", 0.2), ("Lillehammer", None, "26##", "Norway", 0.15),
+)
+PHONE_PATTERNS = {  # country -> telephone1 pattern ('#' is a digit)
+    "United Kingdom": "+44 20 #### ####", "United States": "+1 ###-###-####", "Norway": "+47 ## ## ## ##",
+    "Germany": "+49 ## #######", "France": "+33 # ## ## ## ##", "Sweden": "+46 8 ### ### ##",
+    "Canada": "+1 ###-###-####", "Netherlands": "+31 ## ### ####", "Denmark": "+45 ## ## ## ##",
+    "Australia": "+61 # #### ####", "Spain": "+34 ### ### ###", "Ireland": "+353 # ### ####",
+    "Finland": "+358 ## ### ####", "Switzerland": "+41 ## ### ## ##", "Italy": "+39 ## #### ####",
+    "India": "+91 ##### #####", "Poland": "+48 ## ### ## ##", "Japan": "+81 #-####-####",
+    "Singapore": "+65 #### ####", "Brazil": "+55 ## ####-####", "South Africa": "+27 ## ### ####",
+    "Mexico": "+52 ## #### ####",
+}
+LEGAL_FORMS = {  # country -> company name suffixes
+    "Norway": ("AS", "AS", "ASA"), "Sweden": ("AB",), "Denmark": ("A/S", "ApS"), "Finland": ("Oy",),
+    "Germany": ("GmbH", "GmbH", "AG"), "Switzerland": ("AG", "GmbH"), "United Kingdom": ("Ltd", "Ltd", "plc"),
+    "Ireland": ("Ltd",), "United States": ("Inc.", "LLC", "Corp."), "Canada": ("Inc.", "Ltd."),
+    "France": ("SAS", "SA"), "Netherlands": ("B.V.",), "Spain": ("S.L.", "S.A."), "Italy": ("S.r.l.", "S.p.A."),
+    "Poland": ("sp. z o.o.",), "Australia": ("Pty Ltd",), "Brazil": ("Ltda.",), "Mexico": ("S.A. de C.V.",),
+    "India": ("Pvt. Ltd.",), "Japan": ("K.K.",), "Singapore": ("Pte. Ltd.",), "South Africa": ("(Pty) Ltd",),
+}
+COMPANY_WORDS = (
+    "Nordic", "Blue", "North", "Silver", "Bright", "Green", "Summit", "Harbor", "Polar", "Atlas", "Cedar",
+    "Granite", "Fjord", "Aurora", "Pioneer", "Vertex", "Crescent", "Oak", "Maple", "Iron", "Coastal", "Golden",
+    "Swift", "Clear", "Prime", "Union", "Metro", "Pacific", "Alpine", "Lakeside", "Riverside", "Highland",
+    "Evergreen", "Falcon", "Orbit", "Nova", "Zenith", "Fabrikam", "Northwind", "Litware", "Proseware",
+    "Tailspin", "Woodgrove", "Coho", "Lucerne", "Relecloud", "Adatum", "Wingtip", "Trey", "Humongous",
+)
+COMPANY_NOUNS = (
+    "Systems", "Logistics", "Consulting", "Foods", "Analytics", "Media", "Health", "Energy", "Capital",
+    "Partners", "Labs", "Retail", "Works", "Solutions", "Software", "Insurance", "Bank", "Motors", "Design",
+    "Studios", "Trading", "Pharma", "Networks", "Marine", "Robotics", "Textiles", "Construction", "Hotels",
+    "Seafood", "Engineering",
+)
+# Dataverse industrycode (1 Accounting ... 33 Wholesale) -> weight; unlisted codes are rare.
+INDUSTRY_WEIGHTS = {
+    1: 3, 3: 3, 6: 10, 7: 9, 8: 4, 9: 3, 10: 3, 11: 2, 12: 6, 13: 2, 16: 7, 17: 2, 20: 4, 21: 3, 22: 4, 24: 2,
+    25: 3, 27: 2, 29: 2, 30: 5, 31: 2, 32: 2, 33: 5,
+}
+# (job title, weight). Decision makers are the chiefs, VPs, directors and heads of (about one in seven).
+JOB_TITLES = (
+    ("Chief Executive Officer", 1.2), ("Chief Marketing Officer", 1), ("Chief Technology Officer", 0.8),
+    ("Chief Financial Officer", 0.7), ("Chief Operating Officer", 0.5), ("VP of Marketing", 1.2),
+    ("VP of Sales", 1.2), ("VP of Engineering", 0.8), ("Marketing Director", 2), ("Sales Director", 1.5),
+    ("IT Director", 1.2), ("Managing Director", 1.2), ("Director of Operations", 1), ("Head of Digital", 1.2),
+    ("Head of Customer Success", 0.8), ("Head of E-commerce", 0.6),
+    ("Marketing Manager", 8), ("Marketing Specialist", 7), ("Marketing Coordinator", 5),
+    ("Digital Marketing Specialist", 5), ("Content Manager", 3), ("Product Manager", 5), ("Software Engineer", 7),
+    ("Sales Representative", 7), ("Account Executive", 6), ("Account Manager", 5), ("Customer Success Manager", 4),
+    ("Business Analyst", 4), ("Data Analyst", 4), ("Project Manager", 4), ("Operations Manager", 3),
+    ("HR Manager", 2), ("Office Manager", 2), ("Consultant", 4), ("Graphic Designer", 2),
+    ("Financial Controller", 2), ("Procurement Specialist", 1.5), ("Executive Assistant", 2), ("Student", 1),
+)
+DECISION_MAKER_WORDS = ("Chief", "VP", "Director", "Head of")  # what the "decision makers" example matches
+PREFERRED_CONTACT_WEIGHTS = ((1, 45), (2, 35), (3, 12), (4, 1), (5, 4))  # Any, Email, Phone, Fax, Mail

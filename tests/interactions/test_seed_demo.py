@@ -9,10 +9,12 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from interactions.catalog import INTERACTION_TYPES, FieldKind
+from interactions.catalog import ACCOUNT, CONTACT, INTERACTION_TYPES, FieldKind
 from interactions.demo.generator import DemoData
 from interactions.demo.loader import write_demo
-from interactions.models import INTERACTION_MODELS, RECORD_MODELS, Contact
+from interactions.demo.profiles import ACCOUNT_COLUMNS, CONTACT_COLUMNS, DemoProfiles, account_count
+from interactions.demo.vocabulary import DECISION_MAKER_WORDS
+from interactions.models import INTERACTION_MODELS, RECORD_MODELS, Account, Contact
 
 ANCHOR = datetime(2026, 5, 4, 10, tzinfo=UTC)
 
@@ -22,7 +24,9 @@ def _data(seed=7, contacts=300, interactions=12_000, anchor=ANCHOR):
 
 
 def _snapshot(data):
-    return data.records(), list(data.contacts()), list(data.interactions())
+    profiles = DemoProfiles(data)
+    return (data.records(), list(data.contacts()), list(data.interactions()), list(profiles.accounts()),
+            list(profiles.contacts()))
 
 
 def test_same_seed_and_anchor_give_identical_data():
@@ -32,6 +36,7 @@ def test_same_seed_and_anchor_give_identical_data():
 def test_other_seed_gives_other_data():
     a, b = _data(seed=1), _data(seed=2)
     assert list(a.contacts()) != list(b.contacts())
+    assert list(DemoProfiles(a).accounts()) != list(DemoProfiles(b).accounts())
     assert list(a.interactions())[:100] != list(b.interactions())[:100]
 
 
@@ -108,8 +113,89 @@ def test_activity_is_skewed_and_follows_the_week():
     assert weekdays[1] > 2 * weekdays[6]
 
 
+def _profiles(contacts=4_000, seed=7):
+    data = _data(seed=seed, contacts=contacts, interactions=0)
+    profiles = DemoProfiles(data)
+    accounts = [dict(zip(ACCOUNT_COLUMNS, row, strict=True)) for row in profiles.accounts()]
+    people = [dict(zip(CONTACT_COLUMNS, row, strict=True)) for row in profiles.contacts()]
+    return data, accounts, people
+
+
+def test_profiles_are_the_generators_contacts_with_attributes():
+    data, accounts, people = _profiles(contacts=500)
+    assert [(p["contact_id"], p["fullname"], p["emailaddress1"], p["createdon"]) for p in people] == list(
+        data.contacts())
+    assert all(f"{p['firstname']} {p['lastname']}" == p["fullname"] for p in people)
+    # Every column is a catalog attribute (the contact's id under its column name).
+    assert {a.column for a in CONTACT.attributes} >= set(CONTACT_COLUMNS)
+    assert {a.column for a in ACCOUNT.attributes} >= set(ACCOUNT_COLUMNS)
+
+
+def test_cities_are_skewed_with_a_long_tail_and_oslo_among_the_big_ones():
+    _, _, people = _profiles()
+    cities = Counter(p["address1_city"] for p in people if p["address1_city"])
+    ranked = [n for _, n in cities.most_common()]
+    median = ranked[len(ranked) // 2]
+    assert len(cities) >= 30  # a long tail
+    assert ranked[0] > 8 * median and sum(ranked[:5]) > 0.3 * sum(ranked)  # a few big cities dominate
+    assert "Oslo" in [city for city, _ in cities.most_common(5)]
+    countries = Counter(p["address1_country"] for p in people)
+    assert countries[None] and countries["Norway"] > countries["Finland"] > 0
+    oslo = [p for p in people if p["address1_city"] == "Oslo"]
+    assert {p["address1_country"] for p in oslo} == {"Norway"} and {p["address1_stateorprovince"] for p in oslo} == {
+        None}
+    postal = [p["address1_postalcode"] for p in oslo if p["address1_postalcode"]]
+    assert postal and all(len(code) == 4 and code.isdigit() and code[0] == "0" for code in postal)
+    assert any(p["address1_stateorprovince"] == "NY" for p in people if p["address1_city"] == "New York")
+
+
+def test_contacts_belong_to_accounts_of_skewed_sizes():
+    data, accounts, people = _profiles()
+    assert len(accounts) == account_count(data.contact_count) and account_count(1_000_000) == 4_000
+    ids = {a["accountid"] for a in accounts}
+    assert len(ids) == len(accounts) and len({a["name"] for a in accounts}) == len(accounts)
+    companies = [p["parentcustomerid"] for p in people]
+    assert set(companies) - {None} <= ids
+    assert 0.75 < sum(c is not None for c in companies) / len(people) < 0.95  # most contacts have one
+    sizes = sorted(a["numberofemployees"] for a in accounts)
+    assert sizes[-1] > 20 * sizes[len(sizes) // 2] and any(n > 500 for n in sizes) and sizes[0] >= 1
+    industries = {number for number, _ in ACCOUNT.attribute("industrycode").choices}
+    assert {a["industrycode"] for a in accounts} <= industries and len({a["industrycode"] for a in accounts}) > 10
+    by_size = sorted(accounts, key=lambda a: a["numberofemployees"])
+    per_account = Counter(companies)
+    small, large = by_size[: len(by_size) // 2], by_size[-len(by_size) // 10:]
+    assert (sum(per_account[a["accountid"]] for a in large) / len(large)
+            > 2 * sum(per_account[a["accountid"]] for a in small) / len(small))
+
+
+def test_titles_consent_and_dates_are_plausible():
+    data, _, people = _profiles()
+    titles = [p["jobtitle"] for p in people]
+    deciders = sum(1 for t in titles if t and any(w in t for w in DECISION_MAKER_WORDS))
+    assert 0.08 < deciders / len(people) < 0.3 and None in titles
+    no_bulk = sum(p["donotbulkemail"] for p in people) / len(people)
+    no_email = sum(p["donotemail"] for p in people) / len(people)
+    assert 0 < no_email < no_bulk < 0.2
+    assert all(p["donotbulkemail"] for p in people if p["donotemail"])
+    assert {p["gendercode"] for p in people} == {1, 2, None}
+    assert {p["preferredcontactmethodcode"] for p in people} == {1, 2, 3, 4, 5, None}
+    ages = [(data.anchor.date() - datetime.fromisoformat(p["birthdate"]).date()).days / 365.25
+            for p in people if p["birthdate"]]
+    assert 0.5 < len(ages) / len(people) < 0.9 and 18 <= min(ages) and max(ages) < 77
+    created = [datetime.fromisoformat(p["createdon"]).replace(tzinfo=UTC) for p in people]
+    assert max(created) < data.window[0] and len({c.year for c in created}) >= 5  # spread over years
+
+
 def _assert_stored(using, data):
     assert Contact.objects.using(using).count() == data.contact_count
+    profiles = DemoProfiles(data)
+    assert Account.objects.using(using).count() == len(list(profiles.accounts()))
+    contacts = Contact.objects.using(using)
+    assert not contacts.exclude(parentcustomerid=None).exclude(
+        parentcustomerid__in=Account.objects.using(using).values("accountid")).exists()
+    stored = {(str(c.contact_id.hex), c.address1_city, c.birthdate and c.birthdate.isoformat(), c.donotbulkemail,
+               c.parentcustomerid_id and c.parentcustomerid_id.hex) for c in contacts}
+    assert stored == {(p[0], p[8], p[12], p[15], p[17]) for p in profiles.contacts()}
     total = 0
     for itype in INTERACTION_TYPES:
         model = INTERACTION_MODELS[itype.name]
@@ -180,3 +266,12 @@ def test_a_failure_leaves_nothing_written(monkeypatch):
         write_demo(data, batch_rows=200)
     assert not Contact.objects.exists()
     assert not INTERACTION_MODELS["EmailSent"].objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_account_alone_makes_the_database_not_empty():
+    Account.objects.create(name="Contoso AS")
+    with pytest.raises(CommandError) as excinfo:
+        call_command("seed_demo", contacts=50, interactions=500, stdout=StringIO())
+    assert "1 contacts, accounts and records" in str(excinfo.value)
+    assert not Contact.objects.exists() and Account.objects.count() == 1

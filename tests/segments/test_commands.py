@@ -8,8 +8,11 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Q
 
-from segments.models import Segment
+from interactions.demo.vocabulary import DECISION_MAKER_WORDS
+from interactions.models import INTERACTION_MODELS, RECORD_MODELS, Contact
+from segments.models import Membership, Segment
 
 from .helpers import T0, contact, days, interact
 
@@ -158,13 +161,34 @@ def test_example_segments_are_created_once_on_demo_data(django_capture_on_commit
     for day in range(3):
         interact("EmailOpened", ada, at=T0 - days(day))
     interact("EmailClicked", ada, at=T0, customer_journey_id="5acc43d5-356e-e811-a960-000d3a1cae35")
+    RECORD_MODELS["CustomerJourney"].objects.create(name="Monthly Newsletter")
     with django_capture_on_commit_callbacks(execute=True):
-        assert run("seed_demo_segments") == "Created 4 example segments; 2 are live.\n"
-    assert Segment.objects.filter(state="live").count() == 2
+        assert run("seed_demo_segments") == "Created 6 example segments; 4 are live.\n"
+    assert Segment.objects.filter(state="live").count() == 4
     assert Segment.objects.get(name="Engaged openers").member_count is not None
     assert run("seed_demo_segments") == "Segments exist already; no examples were added.\n"
 
 
 def test_no_examples_without_demo_data():
-    assert run("seed_demo_segments").startswith("No email clicks to build examples on")
+    assert run("seed_demo_segments").startswith("No email clicks or no 'Monthly Newsletter' journey")
     assert not Segment.objects.exists()
+
+
+def test_the_profile_and_mixed_examples_have_members_on_the_demo_data(django_capture_on_commit_callbacks):
+    run("seed_demo", "--no-progress")  # what `make run` loads
+    with django_capture_on_commit_callbacks(execute=True):
+        run("seed_demo_segments")
+    oslo = Segment.objects.get(name="Contacts in Oslo")
+    mixed = Segment.objects.get(name="Decision makers at large accounts who never opened the newsletter")
+    assert oslo.state == mixed.state == "live"
+    assert oslo.member_count == Contact.objects.filter(address1_city="Oslo").count() > 0
+    newsletter = RECORD_MODELS["CustomerJourney"].objects.get(name="Monthly Newsletter")
+    openers = INTERACTION_MODELS["EmailOpened"].objects.filter(customer_journey_id=newsletter.id).values("contact_id")
+    deciders = Q()
+    for word in DECISION_MAKER_WORDS:
+        deciders |= Q(jobtitle__icontains=word)
+    expected = (Contact.objects.filter(deciders, parentcustomerid__numberofemployees__gt=500)
+                .exclude(contact_id__in=openers))
+    assert mixed.member_count == expected.count() > 0
+    assert set(Membership.objects.filter(segment=mixed).values_list("contact_id", flat=True)) == set(
+        expected.values_list("contact_id", flat=True))

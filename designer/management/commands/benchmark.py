@@ -22,10 +22,12 @@ import psycopg
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from designer.management.designer_benchmark import benchmark_round_trip
+from designer.management.measure import best_of, count_of, ms, scalar, stored
+from designer.management.profile_benchmark import benchmark_profiles
 from designer.management.workers_benchmark import benchmark_workers
 from interactions import maintenance
 from interactions.catalog import INTERACTION_TYPES, interaction_type
@@ -39,64 +41,25 @@ from segments.services import segment_create, segment_sources
 PREFIX = "benchmark: "
 
 
-def best_of(repeat, fn):
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return min(times)
-
-
-def scalar(sql, params=()):
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()[0]
-
-
-def count_of(sql, params):
-    return lambda: scalar(f"SELECT COUNT(*) FROM ({sql}) AS q", params)
-
-
-def stored(sql, params, *, log=False):
-    """The hand-written baseline of a first evaluation: the same members written into a table shaped and
-    indexed like segments_membership (and with `log`, one entry each into a table like the change log),
-    in one transaction that is rolled back."""
-    def run():
-        with transaction.atomic(), connection.cursor() as cursor:
-            # Regular tables, WAL-logged like the real ones, dropped by the rollback.
-            cursor.execute("CREATE TABLE benchmark_members (LIKE segments_membership INCLUDING ALL)")
-            cursor.execute("INSERT INTO benchmark_members (segment_id, contact_id, since) "
-                           f"SELECT 1, contact_id, now() FROM ({sql}) AS h ORDER BY contact_id", params)
-            if log:
-                cursor.execute("CREATE TABLE benchmark_log (LIKE segments_membershipchange INCLUDING ALL)")
-                cursor.execute("INSERT INTO benchmark_log (segment_id, contact_id, change, at, run_id) "
-                               "SELECT 1, contact_id, 'entered', now(), 1 FROM benchmark_members")
-            transaction.set_rollback(True)
-    return run
-
-
-def ms(seconds):
-    return f"{seconds * 1000:,.0f} ms" if seconds < 10 else f"{seconds:,.1f} s"
-
-
 class Command(BaseCommand):
     help = "Measure import, query and segment evaluation speed against baselines measured in the same run."
 
     def add_arguments(self, parser):
         parser.add_argument("--sections", default="import,query,segments,designer",
-                            help="comma-separated: import, seed, query, segments, designer, workers")
+                            help="comma-separated: import, seed, query, segments, profile, designer, workers")
         parser.add_argument("--import-rows", type=int, default=200_000)
         parser.add_argument("--seed-rows", type=int, default=1_000_000)
         parser.add_argument("--refresh-rows", type=int, default=100_000)
+        parser.add_argument("--profile-edits", type=int, default=10_000,
+                            help="profile: contacts edited before the profile segments' refresh")
         parser.add_argument("--repeat", type=int, default=3, help="baselines and queries: best of this many runs")
         parser.add_argument("--broker-url", default=os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0"),
                             help="workers: the Redis the worker processes take their tasks from")
         parser.add_argument("--worker-segments", type=int, default=200, help="workers: live segments to refresh")
         parser.add_argument("--worker-processes", default="1,2,4", help="workers: the rounds' process counts")
 
-    def handle(self, *args, sections, import_rows, seed_rows, refresh_rows, repeat, broker_url, worker_segments,
-               worker_processes, **options):
+    def handle(self, *args, sections, import_rows, seed_rows, refresh_rows, profile_edits, repeat, broker_url,
+               worker_segments, worker_processes, **options):
         if connection.vendor != "postgresql":
             raise CommandError("the benchmark measures the production path: set DATABASE_URL to PostgreSQL",
                                returncode=2)
@@ -104,6 +67,7 @@ class Command(BaseCommand):
         if contacts == 0:
             raise CommandError("the database is empty: run seed_demo first (see --help)", returncode=2)
         self.repeat = repeat
+        self.profile_edits = profile_edits
         self.workers = {"broker_url": broker_url, "segments": worker_segments,
                         "process_counts": [int(n) for n in worker_processes.split(",")]}
         self.rng = random.Random(7)
@@ -355,6 +319,9 @@ class Command(BaseCommand):
         Segment.objects.filter(name__startswith=PREFIX).delete()
         maintenance.vacuum_needed()
         self.rebuild_brin()
+
+    def section_profile(self, **_):
+        benchmark_profiles(out=self.stdout, repeat=self.repeat, now=self.now, prefix=PREFIX, edits=self.profile_edits)
 
     def section_workers(self, *, refresh_rows, **_):
         Segment.objects.filter(name__startswith=PREFIX).delete()

@@ -35,7 +35,8 @@ def _anchor(text: str) -> datetime:
 
 class Command(BaseCommand):
     help = (
-        "Fill an empty database with realistic demo data: contacts, customer journeys, emails, forms, pages, "
+        "Fill an empty database with realistic demo data: contacts with their profile attributes, their accounts, "
+        "customer journeys, emails, forms, pages, "
         f"websites, events, surveys, subscription lists and interactions over the {WINDOW_DAYS} days before the "
         "anchor. The same --seed and --anchor always give the same data."
     )
@@ -59,12 +60,12 @@ class Command(BaseCommand):
         existing = existing_data(database)
         if existing:
             if if_empty:
-                self.stdout.write(f"The database already has data ({existing:,} contacts and records); "
+                self.stdout.write(f"The database already has data ({existing:,} contacts, accounts and records); "
                                   "nothing seeded (--if-empty).")
                 return
             raise CommandError(
-                f"The database already has data ({existing:,} contacts and records); seed_demo only fills an empty "
-                "database and wrote nothing. Use --if-empty to skip seeding when data exist, or empty the "
+                f"The database already has data ({existing:,} contacts, accounts and records); seed_demo only fills "
+                "an empty database and wrote nothing. Use --if-empty to skip seeding when data exist, or empty the "
                 "database first (manage.py flush).",
                 returncode=2,
             )
@@ -87,6 +88,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  {name:<{width}}  {n:>12,}")
         rate = result.interactions / result.seconds if result.seconds else 0.0
         self.stdout.write(self.style.SUCCESS(
-            f"Seeded {result.contacts:,} contacts, {result.records:,} records and {result.interactions:,} "
-            f"interactions in {result.seconds:.1f} s ({rate:,.0f} interactions/s)."
+            f"Seeded {result.contacts:,} contacts, {result.accounts:,} accounts, {result.records:,} records and "
+            f"{result.interactions:,} interactions in {result.seconds:.1f} s ({rate:,.0f} interactions/s)."
         ))

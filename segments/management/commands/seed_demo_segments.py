@@ -3,9 +3,11 @@
 from django.core.management.base import BaseCommand
 from django.db.models import Count
 
-from interactions.models import INTERACTION_MODELS
+from interactions.models import INTERACTION_MODELS, RECORD_MODELS
 from segments.models import Segment
 from segments.services import segment_create, segment_go_live
+
+NEWSLETTER = "Monthly Newsletter"  # the demo's newsletter journey (interactions/demo)
 
 
 def _busiest_journey():
@@ -15,15 +17,18 @@ def _busiest_journey():
 
 
 class Command(BaseCommand):
-    help = "Create a few example segments (two of them live) when there are no segments yet."
+    help = "Create a few example segments (four of them live) when there are no segments yet."
 
     def handle(self, *args, **options):
         if Segment.objects.exists():
             self.stdout.write("Segments exist already; no examples were added.")
             return
         journey = _busiest_journey()
-        if journey is None:
-            self.stdout.write("No email clicks to build examples on; load demo data first (seed_demo).")
+        newsletter = (RECORD_MODELS["CustomerJourney"].objects.filter(name=NEWSLETTER)
+                      .values_list("id", flat=True).first())
+        if journey is None or newsletter is None:
+            self.stdout.write(f"No email clicks or no '{NEWSLETTER}' journey to build examples on; "
+                              "load demo data first (seed_demo).")
             return
         examples = [
             ("Recent clickers of the busiest journey",
@@ -36,6 +41,16 @@ class Command(BaseCommand):
              "INTERACTION(EmailOpened, EmailOpened_ContactLink).HAVING(COUNT() == 0, UTCDAYS(90))", False),
             ("Engaged, but not recent clickers", "A compound segment: one segment but not the other.",
              "SEGMENT('Engaged openers') EXCEPT SEGMENT('Recent clickers of the busiest journey')", False),
+            ("Contacts in Oslo", "A profile segment: contacts by what they are, here where they live.",
+             "PROFILE(contact).FILTER(address1_city == 'Oslo')", True),
+            ("Decision makers at large accounts who never opened the newsletter",
+             "A mixed segment: chiefs, VPs, directors and heads of at accounts with more than 500 employees, "
+             "except those who opened the monthly newsletter.",
+             "PROFILE(account).FILTER(numberofemployees > 500).TRAVERSE(contact_account_parentcustomerid)"
+             ".FILTER(jobtitle STARTSWITH 'Chief' || jobtitle STARTSWITH 'VP' || jobtitle CONTAINS 'Director' || "
+             "jobtitle STARTSWITH 'Head of') "
+             f"EXCEPT INTERACTION(EmailOpened, EmailOpened_ContactLink).FILTER(CustomerJourneyId == '{newsletter}')"
+             ".HAVING(COUNT() >= 1)", True),
         ]
         for name, description, query, live in examples:
             segment = segment_create(name=name, description=description, query_text=query)

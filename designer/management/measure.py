@@ -1,0 +1,47 @@
+"""What the benchmark sections share: timing, one value by SQL, and the hand-written baselines of a count and
+of a first evaluation."""
+
+import time
+
+from django.db import connection, transaction
+
+
+def best_of(repeat, fn):
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def scalar(sql, params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
+def count_of(sql, params):
+    return lambda: scalar(f"SELECT COUNT(*) FROM ({sql}) AS q", params)
+
+
+def stored(sql, params, *, log=False):
+    """The hand-written baseline of a first evaluation: the same members written into a table shaped and
+    indexed like segments_membership (and with `log`, one entry each into a table like the change log),
+    in one transaction that is rolled back."""
+    def run():
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Regular tables, WAL-logged like the real ones, dropped by the rollback.
+            cursor.execute("CREATE TABLE benchmark_members (LIKE segments_membership INCLUDING ALL)")
+            cursor.execute("INSERT INTO benchmark_members (segment_id, contact_id, since) "
+                           f"SELECT 1, contact_id, now() FROM ({sql}) AS h ORDER BY contact_id", params)
+            if log:
+                cursor.execute("CREATE TABLE benchmark_log (LIKE segments_membershipchange INCLUDING ALL)")
+                cursor.execute("INSERT INTO benchmark_log (segment_id, contact_id, change, at, run_id) "
+                               "SELECT 1, contact_id, 'entered', now(), 1 FROM benchmark_members")
+            transaction.set_rollback(True)
+    return run
+
+
+def ms(seconds):
+    return f"{seconds * 1000:,.0f} ms" if seconds < 10 else f"{seconds:,.1f} s"
