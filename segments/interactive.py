@@ -191,16 +191,22 @@ def fetch_one(sql: str, params: list) -> tuple:
     run = _run.get()
     if connection.vendor != "postgresql":
         return _sqlite_fetch_one(connection, sql, params, run)
+    nested = connection.in_atomic_block
     try:
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('statement_timeout', %s, true), set_config('jit', 'off', true), "
-                           "set_config('application_name', %s, true), pg_backend_pid()",
+            cursor.execute("SELECT pg_backend_pid(), current_setting('statement_timeout'), current_setting('jit'), "
+                           "current_setting('application_name'), set_config('statement_timeout', %s, true), "
+                           "set_config('jit', 'off', true), set_config('application_name', %s, true)",
                            [str(settings.INTERACTIVE_STATEMENT_TIMEOUT_MS), run.tag if run else APPLICATION_NAME])
-            pid = cursor.fetchone()[3]
+            pid, *saved = cursor.fetchone()[:4]
             if run and not _registry().update(run, {"pid": pid, "alias": connection.alias, "tag": run.tag}):
                 raise Superseded()
             cursor.execute(sql, params)
-            return cursor.fetchone()
+            row = cursor.fetchone()
+            if nested:  # set_config(..., true) lasts to the end of the enclosing transaction, not this savepoint
+                cursor.execute("SELECT set_config('statement_timeout', %s, true), set_config('jit', %s, true), "
+                               "set_config('application_name', %s, true)", saved)
+            return row
     except OperationalError as exc:
         if isinstance(exc.__cause__, QueryCanceled):
             raise (Superseded() if _superseded(run) else TooSlow()) from None
