@@ -110,7 +110,8 @@ class _RedisRegistry:
         self.update_script = self.client.register_script(_UPDATE)
 
     def key(self, run: Run) -> str:
-        return f"{settings.CELERY_QUEUE_PREFIX}segment-designer:estimate:{run.editor}"
+        # The interactive queue's name carries the installation's prefix (several may share a Redis).
+        return f"segment-designer:{settings.SEGMENT_QUEUES['interactive']}:estimate:{run.editor}"
 
     def claim(self, run: Run) -> dict | None | str:
         old = self.claim_script(keys=[self.key(run)], args=[run.seq, REGISTRY_SECONDS]).decode()
