@@ -12,7 +12,7 @@ from interactions.models import INTERACTION_MODELS, Contact
 from segments.estimates import clause_counts, estimate_size
 from segments.query import parse
 from segments.query.compiler import compile_count
-from segments.sampling import in_sample, scaled
+from segments.sampling import SAMPLE_FRACTION, in_sample, scaled
 
 from .helpers import T0, days
 
@@ -48,7 +48,7 @@ def test_the_interval_holds_the_true_count_in_at_least_90_percent_of_random_tria
 
 def test_the_sample_is_about_one_in_64_and_an_interval_shrinks_with_the_sample():
     ids = _ids(random.Random(3), 64_000)
-    assert abs(sum(map(in_sample, ids)) - 1_000) < 120  # 1,000 expected, sd ≈ 31
+    assert abs(sum(map(in_sample, ids)) - 64_000 * SAMPLE_FRACTION) < 120  # 1,000 expected, sd ≈ 31
     small = scaled(hits=50, sample=100, population=6_400)
     large = scaled(hits=5_000, sample=10_000, population=640_000)
     assert large.margin_percent < small.margin_percent
