@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from designer.management.designer_benchmark import benchmark_round_trip
+from designer.management.feedback_benchmark import benchmark_feedback
 from designer.management.workers_benchmark import benchmark_workers
 from interactions import maintenance
 from interactions.catalog import INTERACTION_TYPES, interaction_type
@@ -85,7 +86,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--sections", default="import,query,segments,designer",
-                            help="comma-separated: import, seed, query, segments, designer, workers")
+                            help="comma-separated: import, seed, query, segments, designer, feedback, workers")
         parser.add_argument("--import-rows", type=int, default=200_000)
         parser.add_argument("--seed-rows", type=int, default=1_000_000)
         parser.add_argument("--refresh-rows", type=int, default=100_000)
@@ -392,6 +393,9 @@ class Command(BaseCommand):
         self.stdout.write(f"  ({n:,} new interactions ingested in {ms(time.perf_counter() - started)})")
 
     # -- designer -----------------------------------------------------------------------------------------
+
+    def section_feedback(self, **_):
+        benchmark_feedback(self.segment_shapes(), repeat=self.repeat, prefix=PREFIX, write=self.stdout.write)
 
     def section_designer(self, **_):
         self.stdout.write("== designer: form <-> text sync round trip on the server")
