@@ -140,9 +140,10 @@ def compile_difference(node: Query, *, segment_id: int, now: datetime, dialect: 
     `sample`, all three over the sampled contacts only, and a fourth column: how many contacts are sampled."""
     sql, params = compile_query(node, now=now, dialect=dialect, segments=segments, sample=sample)
     members = f" AND {SAMPLED}(m.contact_id)" if sample else ""
+    # n holds sampled contacts only; saying so inside NOT EXISTS too lets it read the members' partial index.
     return (f"WITH n AS ({sql}) SELECT (SELECT COUNT(*) FROM n), "
             f"(SELECT COUNT(*) FROM n WHERE NOT EXISTS (SELECT 1 FROM {MEMBERSHIP_TABLE} AS m "
-            "WHERE m.segment_id = %s AND m.contact_id = n.contact_id)), "
+            f"WHERE m.segment_id = %s{members} AND m.contact_id = n.contact_id)), "
             f"(SELECT COUNT(*) FROM {MEMBERSHIP_TABLE} AS m WHERE m.segment_id = %s{members} AND NOT EXISTS "
             f"(SELECT 1 FROM n WHERE n.contact_id = m.contact_id)){_sample_size(sample)}",
             [*params, segment_id, segment_id])
