@@ -10,6 +10,7 @@ from django.db import connection
 
 from interactions.models import INTERACTION_MODELS, Contact
 from segments.estimates import clause_counts, estimate_size
+from segments.models import Membership, Segment
 from segments.query import parse
 from segments.query.compiler import compile_count
 from segments.sampling import SAMPLE_FRACTION, in_sample, scaled
@@ -122,3 +123,23 @@ def test_per_restriction_counts_are_sampled_like_the_estimate(settings):
     (exact,) = clause_counts(node=node, at=T0, exact=True)
     assert not sampled["count"].exact and exact["count"].exact
     assert sampled["count"].low <= exact["count"] <= sampled["count"].high
+
+
+def test_the_sampled_difference_counts_the_sampled_contacts_entering_and_leaving(settings):
+    per_contact = _seed(random.Random(11), 3_000)
+    ids = sorted(per_contact)
+    members = set(ids[::2])  # the live membership: every other contact, whatever it did
+    segment = Segment.objects.create(name="live", query=OPENED.format(k=1), state=Segment.State.LIVE,
+                                     evaluated_version=1)
+    Membership.objects.bulk_create(Membership(segment=segment, contact_id=i, since=T0) for i in members)
+    settings.ESTIMATE_EXACT_BELOW = 0
+    result = estimate_size(node=parse(OPENED.format(k=1)), segment=segment)
+    selected = {i for i, k in per_contact.items() if k >= 1}
+    sample = sum(map(in_sample, ids))
+    for key, true in (("count", selected), ("added", selected - members), ("removed", members - selected)):
+        figure = result[key]
+        assert not figure.exact
+        assert figure == scaled(hits=sum(map(in_sample, true)), sample=sample, population=len(ids))
+    exact = estimate_size(node=parse(OPENED.format(k=1)), segment=segment, exact=True)
+    assert (exact["count"], exact["added"], exact["removed"]) == (
+        len(selected), len(selected - members), len(members - selected))
