@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import time
+from datetime import timedelta
 
 from django.db import connection
 from django.utils import timezone
@@ -18,6 +19,25 @@ from segments.query import parse
 from segments.sampling import SAMPLE_FRACTION, in_sample
 
 TARGET_SECONDS = 0.150
+
+
+def issue_shapes(busiest, now) -> list:
+    """The issue's two designer shapes that the segment shapes lack: (label, query, hand SQL, params)."""
+    journey = busiest("interactions_emailsent", "customer_journey_id")
+    website = busiest("interactions_websitevisited", "website_id")
+    d90, y1 = now - timedelta(days=90), now - timedelta(days=365)
+    return [
+        ("journey sends >= 2",
+         f"INTERACTION(EmailSent, EmailSent_ContactLink).FILTER(CustomerJourneyId == '{journey}')"
+         ".HAVING(COUNT() >= 2, UTCDAYS(90))",
+         "SELECT contact_id FROM interactions_emailsent WHERE customer_journey_id = %s AND timestamp >= %s "
+         "AND timestamp <= %s GROUP BY contact_id HAVING COUNT(*) >= 2", [journey, d90, now]),
+        ("visits, 2 clauses",
+         f"INTERACTION(WebsiteVisited, WebsiteVisited_ContactLink).FILTER(WebsiteId == '{website}' && "
+         "CountryIsoCode == 'US').HAVING(COUNT() >= 1, UTCDAYS(365))",
+         "SELECT DISTINCT contact_id FROM interactions_websitevisited WHERE website_id = %s "
+         "AND lower(country_iso_code) = 'us' AND timestamp >= %s AND timestamp <= %s", [website, y1, now]),
+    ]
 
 
 def p95(fn, repeat: int) -> tuple[float, object]:

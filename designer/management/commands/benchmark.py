@@ -26,7 +26,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from designer.management.designer_benchmark import benchmark_round_trip
-from designer.management.feedback_benchmark import benchmark_feedback
+from designer.management.feedback_benchmark import benchmark_feedback, issue_shapes
 from designer.management.workers_benchmark import benchmark_workers
 from interactions import maintenance
 from interactions.catalog import INTERACTION_TYPES, interaction_type
@@ -395,7 +395,8 @@ class Command(BaseCommand):
     # -- designer -----------------------------------------------------------------------------------------
 
     def section_feedback(self, **_):
-        benchmark_feedback(self.segment_shapes(), repeat=self.repeat, prefix=PREFIX, write=self.stdout.write)
+        shapes = [*self.segment_shapes(), *issue_shapes(self.busiest, self.now)]
+        benchmark_feedback(shapes, repeat=self.repeat, prefix=PREFIX, write=self.stdout.write)
 
     def section_designer(self, **_):
         self.stdout.write("== designer: form <-> text sync round trip on the server")
