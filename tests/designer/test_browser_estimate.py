@@ -25,3 +25,18 @@ def test_the_exact_figure_replaces_the_sampled_one(page, settings, tmp_path):  #
     for width in (390, 800, 1360):
         page.set_viewport_size({"width": width, "height": 900})
         page.screenshot(path=str(tmp_path / f"estimate-{width}.png"))
+
+
+def test_until_the_exact_figure_comes_the_sampled_one_shows_its_interval(page, settings, tmp_path):  # noqa: F811
+    settings.ESTIMATE_EXACT_BELOW = 0
+    cache.clear()
+    page.route("**/segments/estimate/", lambda route: route.abort() if "exact=1" in (route.request.post_data or "")
+               else route.continue_())
+    page.goto("/segments/new/")
+    expect(page.get_by_test_id("exact-pending")).to_be_visible()
+    expect(page.get_by_test_id("estimate")).to_contain_text("≈")
+    expect(page.get_by_test_id("margin")).to_be_visible()
+    assert "95% confidence interval" in page.get_by_test_id("estimate").get_attribute("title")
+    for width in (390, 800, 1360):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(tmp_path / f"sampled-{width}.png"))

@@ -47,7 +47,7 @@ def test_a_sampled_figure_shows_its_interval_and_asks_for_the_exact_one(viewer, 
     settings.ESTIMATE_EXACT_BELOW = 0
     html = _estimate(viewer, editor="e", seq="1").content.decode()
     assert '<span class="big" data-testid="estimate" title="95% confidence interval' in html
-    assert "≈ " in html and 'data-testid="margin">± ' in html and "counting exactly" in html
+    assert "≈ " in html and 'data-testid="margin">(± ' in html and "counting exactly" in html
     assert 'hx-vals=\'{"action": "estimate", "exact": "1"}\'' in html and 'hx-sync="#estimate-area:replace"' in html
     exact = _estimate(viewer, editor="e", seq="1", exact="1").content.decode()  # the follow-up of the same edit
     assert 'data-testid="estimate">640<' in exact and "≈" not in exact and "counting exactly" not in exact
