@@ -234,7 +234,8 @@ def _designer(request, segment):
     if verb == "explain" or verb == "estimate":
         with replica_reads():
             context.update(_explanation(request.POST, editor.current_query, segment) if verb == "explain" else
-                           _estimate(editor.current_query, segment))
+                           # without JavaScript no second request comes: count exactly (bounded) at once
+                           _estimate(editor.current_query, segment, exact=True))
     if not request.htmx:
         return render(request, PAGE_TEMPLATE, context)
     if verb == "text":

@@ -10,9 +10,10 @@ from django.urls import reverse
 
 from interactions.models import INTERACTION_MODELS, Contact
 from segments import estimates
-from segments.roles import VIEWERS
+from segments.roles import MARKETERS, VIEWERS
 
 from .conftest import make_user
+from .test_views import form_data
 
 pytestmark = pytest.mark.django_db
 HX = {"HTTP_HX_REQUEST": "true"}
@@ -82,3 +83,10 @@ def test_an_exact_count_too_slow_leaves_the_sampled_figure_and_says_so(viewer, c
     monkeypatch.setattr(estimates, "compile_count", lambda *a, **k: ("SELECT pg_sleep(5)", []))
     html = _estimate(viewer).content.decode()
     assert "Too slow to estimate: the estimate took too long (over 0.05 s) and was stopped" in html
+
+
+def test_without_javascript_the_estimate_is_counted_exactly_at_once(viewer, clickers, settings, django_user_model):
+    settings.ESTIMATE_EXACT_BELOW = 0  # no second request comes from a page without JavaScript
+    viewer.force_login(make_user(django_user_model, "marketer", MARKETERS))
+    html = viewer.post(reverse("segment-new"), form_data(action="estimate")).content.decode()
+    assert 'data-testid="estimate">640<' in html and "counting exactly" not in html
