@@ -268,7 +268,12 @@ SEGMENT_REFRESH_INTERVAL = int(os.environ.get("SEGMENT_REFRESH_INTERVAL", "3600"
 SEGMENT_INGEST_DEBOUNCE = float(os.environ.get("SEGMENT_INGEST_DEBOUNCE", "5"))
 SEGMENT_QUEUE_TIMEOUT = int(os.environ.get("SEGMENT_QUEUE_TIMEOUT", "900"))
 SEGMENT_RUN_TIMEOUT = int(os.environ.get("SEGMENT_RUN_TIMEOUT", "1800"))
-# The designer's statements (estimate, difference, per-restriction counts, explain) stop after this (PostgreSQL).
+# The designer's statements (estimate, difference, per-restriction counts, explain) stop after this.
 INTERACTIVE_STATEMENT_TIMEOUT_MS = int(os.environ.get("INTERACTIVE_STATEMENT_TIMEOUT_MS", "5000"))
+# Below this many contacts the designer counts exactly; above, it estimates over the 1/64 sample of contacts
+# first and the exact count follows (segments/sampling.py).
+ESTIMATE_EXACT_BELOW = int(os.environ.get("ESTIMATE_EXACT_BELOW", "100000"))
+# Seconds the number of contacts (the population a sampled count is scaled to) is reused before a recount.
+ESTIMATE_POPULATION_SECONDS = int(os.environ.get("ESTIMATE_POPULATION_SECONDS", "60"))
 # Refreshes recompute only the contacts that changed; a full evaluation still runs at least this often.
 SEGMENT_FULL_REFRESH_INTERVAL = int(os.environ.get("SEGMENT_FULL_REFRESH_INTERVAL", str(24 * 3600)))

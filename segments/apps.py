@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
+
+from .sampling import sqlite_in_sample
 
 
 class SegmentsConfig(AppConfig):
@@ -16,3 +19,10 @@ class SegmentsConfig(AppConfig):
             services.interactions_arrived(type_names=types)
 
         interactions_stored.connect(refresh_readers, weak=False, dispatch_uid="segments-refresh-readers")
+        connection_created.connect(_sqlite_functions, dispatch_uid="segments-sqlite-functions")
+
+
+def _sqlite_functions(sender, connection, **kwargs):
+    """SQLite has no MD5: sampled estimates call this Python twin of PostgreSQL's sd_contact_sampled."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("sd_contact_sampled", 1, sqlite_in_sample, deterministic=True)

@@ -11,9 +11,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, router, transaction
+from django.core.cache import cache
 from django.utils import timezone
-from psycopg.errors import QueryCanceled
 
 from interactions.catalog import (
     IN,
@@ -26,6 +25,9 @@ from interactions.catalog import (
 )
 from interactions.models import RECORD_MODELS, Contact
 
+from .interactive import Superseded, TooSlow
+from .interactive import fetch_one as _fetch_one
+from .interactive import reads_connection as _connection
 from .query import Behavioral, Clause, Group, Having, Window, unparse
 from .query.compiler import (
     compile_aggregate,
@@ -38,57 +40,53 @@ from .query.compiler import (
 from .query.nodes import clauses, is_one_of
 from .query.printer import value_text
 from .query.validator import restrictions
+from .sampling import Figure, scaled
 from .services import segment_sources
 
-
-def _connection():
-    """The connection the router gives these reads (the read replica, when the caller reads from one)."""
-    return connections[router.db_for_read(Contact) or DEFAULT_DB_ALIAS]
+__all__ = ["Superseded", "TooSlow", "clause_counts", "estimate_size", "explain_contact"]
 
 
-class TooSlow(Exception):
-    """An interactive statement ran past INTERACTIVE_STATEMENT_TIMEOUT_MS and was cancelled."""
+def _population() -> int:
+    """How many contacts there are, counted at most every ESTIMATE_POPULATION_SECONDS per database: counting a
+    million contacts costs more than a sampled estimate, and the figure moves slowly."""
+    alias = _connection().alias
+    key = f"segment-designer:population:{alias}"
+    population = cache.get(key)
+    if population is None:
+        population = Contact.objects.using(alias).count()
+        cache.set(key, population, settings.ESTIMATE_POPULATION_SECONDS)
+    return population
 
-    def __init__(self, what: str = "the estimate") -> None:
-        limit = settings.INTERACTIVE_STATEMENT_TIMEOUT_MS / 1000
-        super().__init__(f"{what} took too long (over {limit:g} s) and was stopped; narrow the query "
-                         "(a shorter window, fewer alternatives) or save it and let a worker evaluate it")
+
+def _sampling(exact: bool | None) -> int | None:
+    """The population to scale sampled counts to, or None to count exactly: asked for (`exact=True`), or the
+    population is below ESTIMATE_EXACT_BELOW, where counting everyone is cheap."""
+    if exact:
+        return None
+    population = _population()
+    return population if exact is False or population >= settings.ESTIMATE_EXACT_BELOW else None
 
 
-def _fetch_one(sql: str, params: list) -> tuple:
-    """One row of an interactive statement: bounded in time, and never JIT-compiled on PostgreSQL.
+def estimate_size(*, node, segment=None, exact: bool | None = None) -> dict:
+    """How many contacts the query selects now; for a live, evaluated segment also who would enter and exit.
 
-    JIT only pays for long analytic runs; on a designer's statement over a large FILTER it spent minutes
-    (and gigabytes) compiling expressions, so it is off here, per transaction, where its cost is all loss.
+    Each is a `Figure`: exact, or scaled from the sample with its interval (see `_sampling` for which).
     """
-    connection = _connection()
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchone()
-    try:
-        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('statement_timeout', %s, true), set_config('jit', 'off', true)",
-                           [str(settings.INTERACTIVE_STATEMENT_TIMEOUT_MS)])
-            cursor.execute(sql, params)
-            return cursor.fetchone()
-    except OperationalError as exc:
-        if isinstance(exc.__cause__, QueryCanceled):
-            raise TooSlow() from None
-        raise
-
-
-def estimate_size(*, node, segment=None) -> dict:
-    """How many contacts the query selects now; for a live, evaluated segment also who would enter and exit."""
     now = timezone.now()
-    result = {"count": None, "added": None, "removed": None}
+    population = _sampling(exact)
+    sample = population is not None
+    result = {"count": None, "added": None, "removed": None, "exact": not sample}
+    dialect = _connection().vendor
     if segment is not None and segment.is_live and segment.evaluated_version is not None:
-        sql, params = compile_difference(node, segment_id=segment.pk, now=now, dialect=_connection().vendor,
-                                         segments=segment_sources)
-        result["count"], result["added"], result["removed"] = _fetch_one(sql, params)
+        sql, params = compile_difference(node, segment_id=segment.pk, now=now, dialect=dialect,
+                                         segments=segment_sources, sample=sample)
+        row = _fetch_one(sql, params)
+        figures = [scaled(hits=n, sample=row[3], population=population) if sample else Figure(n) for n in row[:3]]
+        result["count"], result["added"], result["removed"] = figures
     else:
-        sql, params = compile_count(node, now=now, dialect=_connection().vendor, segments=segment_sources)
-        result["count"] = _fetch_one(sql, params)[0]
+        sql, params = compile_count(node, now=now, dialect=dialect, segments=segment_sources, sample=sample)
+        row = _fetch_one(sql, params)
+        result["count"] = scaled(hits=row[0], sample=row[1], population=population) if sample else Figure(row[0])
     return result
 
 
@@ -145,21 +143,25 @@ def restriction_sentence(item: Clause | Group, itype: InteractionType, names: di
     return " ".join(words)
 
 
-def clause_counts(*, node, limit: int = 12, at: datetime | None = None) -> list[dict]:
+def clause_counts(*, node, limit: int = 12, at: datetime | None = None, exact: bool | None = None) -> list[dict]:
     """Per restriction: how many contacts have at least one interaction of the type (in the window) passing it,
-    with the restriction as the Query view writes it ("text") and as a sentence ("sentence")."""
+    with the restriction as the Query view writes it ("text") and as a sentence ("sentence"). Counted over the
+    sample, as `estimate_size` decides."""
     if not isinstance(node, Behavioral) or node.filter is None:
         return []
     now = at or timezone.now()
     itype = interaction_type(node.type)
     items = restrictions(node.filter)[:limit]
     names = record_names(items, itype)
+    population = _sampling(exact)
     counts = []
     for item in items:
         probe = Behavioral(node.type, Group("AND", (item,)), Having("COUNT", None, ">=", 1, node.having.window))
-        sql, params = compile_count(probe, now=now, dialect=_connection().vendor)
+        sql, params = compile_count(probe, now=now, dialect=_connection().vendor, sample=population is not None)
+        row = _fetch_one(sql, params)
+        count = Figure(row[0]) if population is None else scaled(hits=row[0], sample=row[1], population=population)
         counts.append({"text": restriction_text(item), "sentence": restriction_sentence(item, itype, names),
-                       "count": _fetch_one(sql, params)[0]})
+                       "count": count})
     return counts
 
 

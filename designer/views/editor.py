@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from interactions.catalog import record_type
-from segments.estimates import TooSlow, clause_counts, estimate_size, explain_contact
+from segments.estimates import Superseded, TooSlow, clause_counts, estimate_size, explain_contact
+from segments.interactive import interactive_run
 from segments.models import Segment
 from segments.query import QueryError, parse, unparse
 from segments.roles import can_edit, marketer_required, viewer_required
@@ -118,7 +119,8 @@ def _designer(request, segment):
     if verb == "explain" or verb == "estimate":
         with replica_reads():
             context.update(_explanation(request.POST, editor.current_query, segment) if verb == "explain" else
-                           _estimate(editor.current_query, segment))
+                           # without JavaScript no second request comes: count exactly (bounded) at once
+                           _estimate(editor.current_query, segment, exact=True))
     if not request.htmx:
         return render(request, PAGE_TEMPLATE, context)
     if verb == "text":
@@ -230,17 +232,28 @@ def _posted_segment(data):
     return Segment.objects.filter(pk=_int(data["segment"])).first() if data.get("segment") else None
 
 
-def _estimate(text: str, segment) -> dict:
+def _estimate(text: str, segment, *, exact: bool | None = None) -> dict:
+    """The estimate's context: sampled above ESTIMATE_EXACT_BELOW contacts (the page then asks for the exact
+    figure, `exact=True`); an exact count that runs too long leaves the sampled figure, saying so."""
     context = {"estimate": None, "estimated_query": text}  # the client tells a stale number by it
     if text:
         try:
             node = query_for(text, name=segment.name if segment else None)
             with ESTIMATE_SECONDS.time():
-                context["estimate"] = estimate_size(node=node, segment=segment)
-                context["clauses"] = clause_counts(node=node)
+                try:
+                    context["estimate"] = estimate_size(node=node, segment=segment, exact=exact)
+                    context["clauses"] = clause_counts(node=node, exact=exact)
+                except TooSlow as exc:
+                    if not exact:
+                        raise
+                    context["exact_error"] = f"Too slow to count exactly: {exc}; the figures are estimates."
+                    context["estimate"] = estimate_size(node=node, segment=segment, exact=False)
+                    context["clauses"] = clause_counts(node=node, exact=False)
             context["changed"] = segment is not None and unparse(node) != segment.query
-        except (QueryError, TooSlow) as exc:
+        except QueryError as exc:
             context["estimate_error"] = str(exc)
+        except TooSlow as exc:
+            context["estimate_error"] = f"Too slow to estimate: {exc}"
     return context
 
 
@@ -269,11 +282,27 @@ def _explanation(data, text: str, segment) -> dict:
 @viewer_required
 @require_POST
 def segment_estimate(request):
-    """The live size estimate of the query being edited and, for a live segment, the change against its members."""
-    with replica_reads():
-        segment = _posted_segment(request.POST)
-        context = {"segment": segment, **_estimate(request.POST.get("current_query", ""), segment)}
+    """The live size estimate of the query being edited and, for a live segment, the change against its members.
+
+    `editor` and `seq` name the page and its edit: a newer edit cancels this one's statements, and a superseded
+    estimate answers 204 (nothing to show). `exact=1`: the exact figure that follows a sampled one.
+    """
+    data = request.POST
+    try:
+        with replica_reads(), interactive_run(editor=data.get("editor"), seq=_seq(data.get("seq"))):
+            segment = _posted_segment(data)
+            context = {"segment": segment,
+                       **_estimate(data.get("current_query", ""), segment, exact=data.get("exact") == "1" or None)}
+    except Superseded:
+        return HttpResponse(status=204)
     return render(request, "designer/segment.html#estimate", context)
+
+
+def _seq(text) -> int | None:
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return None
 
 
 @viewer_required

@@ -11,7 +11,8 @@ when an f-string happens to evaluate.
 
 Entry points:
 - `compile_query`: the distinct `contact_id`s of the members;
-- `compile_count`, `compile_difference`: the size, and the change against a live segment's members (estimates);
+- `compile_count`, `compile_difference`: the size, and the change against a live segment's members (estimates),
+  exactly or over the sample of contacts (`sample=True`);
 - `compile_contains`, `compile_interactions`, `compile_aggregate`: one contact's answer and its reasons
   (explain a contact);
 - `compile_touched`: the contacts whose membership can have changed since the last run (refresh).
@@ -84,6 +85,9 @@ from .validator import restrictions, validate
 CONTACTS_TABLE = CONTACT.table
 ACCOUNTS_TABLE = ACCOUNT.table
 MEMBERSHIP_TABLE = "segments_membership"
+# Whether a contact is in the sample live estimates count (segments/sampling.py): a function of contact_id that
+# every table has a partial index on (migration segments/0006).
+SAMPLED = "sd_contact_sampled"
 DIALECTS = ("postgresql", "sqlite")
 
 SegmentSources = Callable[[str], SegmentSource | None]
@@ -114,30 +118,39 @@ def count_accepts_zero(having: Having) -> bool:
 
 def compile_query(
     node: Query, *, now: datetime, dialect: str = "postgresql", segments: SegmentSources | None = None,
-    within: str | None = None,
+    within: str | None = None, sample: bool = False,
 ) -> SQL:
-    """The members of the query as of `now`: one row per `contact_id`."""
+    """The members of the query as of `now`: one row per `contact_id`; with `sample`, only the sampled ones."""
     validate(node)
-    compiler = _Compiler(now, dialect, segments, within)
+    compiler = _Compiler(now, dialect, segments, within, sample=sample)
     return compiler.with_segments(compiler.query(node, ()))
 
 
 def compile_count(node: Query, *, now: datetime, dialect: str = "postgresql",
-                  segments: SegmentSources | None = None) -> SQL:
-    """One row: how many contacts the query selects."""
-    sql, params = compile_query(node, now=now, dialect=dialect, segments=segments)
-    return f"SELECT COUNT(*) FROM ({sql}) AS n", params
+                  segments: SegmentSources | None = None, sample: bool = False) -> SQL:
+    """One row: how many contacts the query selects. With `sample`, over the sampled contacts only, and a
+    second column: how many contacts are sampled."""
+    sql, params = compile_query(node, now=now, dialect=dialect, segments=segments, sample=sample)
+    return f"SELECT COUNT(*){_sample_size(sample)} FROM ({sql}) AS n", params
 
 
 def compile_difference(node: Query, *, segment_id: int, now: datetime, dialect: str = "postgresql",
-                       segments: SegmentSources | None = None) -> SQL:
-    """One row: (selected, would enter, would exit) against the materialised members of `segment_id`."""
-    sql, params = compile_query(node, now=now, dialect=dialect, segments=segments)
+                       segments: SegmentSources | None = None, sample: bool = False) -> SQL:
+    """One row: (selected, would enter, would exit) against the materialised members of `segment_id`. With
+    `sample`, all three over the sampled contacts only, and a fourth column: how many contacts are sampled."""
+    sql, params = compile_query(node, now=now, dialect=dialect, segments=segments, sample=sample)
+    members = f" AND {SAMPLED}(m.contact_id)" if sample else ""
+    # n holds sampled contacts only; saying so inside NOT EXISTS too lets it read the members' partial index.
     return (f"WITH n AS ({sql}) SELECT (SELECT COUNT(*) FROM n), "
             f"(SELECT COUNT(*) FROM n WHERE NOT EXISTS (SELECT 1 FROM {MEMBERSHIP_TABLE} AS m "
-            "WHERE m.segment_id = %s AND m.contact_id = n.contact_id)), "
-            f"(SELECT COUNT(*) FROM {MEMBERSHIP_TABLE} AS m WHERE m.segment_id = %s AND NOT EXISTS "
-            "(SELECT 1 FROM n WHERE n.contact_id = m.contact_id))", [*params, segment_id, segment_id])
+            f"WHERE m.segment_id = %s{members} AND m.contact_id = n.contact_id)), "
+            f"(SELECT COUNT(*) FROM {MEMBERSHIP_TABLE} AS m WHERE m.segment_id = %s{members} AND NOT EXISTS "
+            f"(SELECT 1 FROM n WHERE n.contact_id = m.contact_id)){_sample_size(sample)}",
+            [*params, segment_id, segment_id])
+
+
+def _sample_size(sample: bool) -> str:
+    return f", (SELECT COUNT(*) FROM {CONTACTS_TABLE} WHERE {SAMPLED}(contact_id))" if sample else ""
 
 
 def compile_contains(node: Query, *, contact_id: uuid.UUID, now: datetime, dialect: str = "postgresql",
@@ -227,7 +240,8 @@ def compile_touched(node: Query, *, ingested_after: datetime, previous: datetime
 
 
 class _Compiler(ProfileCompiling):
-    def __init__(self, now: datetime, dialect: str, segments: SegmentSources | None, within: str | None) -> None:
+    def __init__(self, now: datetime, dialect: str, segments: SegmentSources | None, within: str | None, *,
+                 sample: bool = False) -> None:
         if dialect not in DIALECTS:
             raise ValueError(f"unknown dialect {dialect!r}; expected one of {DIALECTS}")
         if now.tzinfo is None:
@@ -238,6 +252,7 @@ class _Compiler(ProfileCompiling):
         self.dialect = dialect
         self.segments = segments
         self.within = within
+        self.sample = sample
         self.aliases = 0
         self.blocks = 0
         # Each inlined segment is compiled once, as a CTE that every reference to it reads.
@@ -246,7 +261,10 @@ class _Compiler(ProfileCompiling):
         self.origin: SegmentRef | None = None  # the reference in the compiled text that led here
 
     def only(self, column: str = "contact_id") -> str:
-        """The restriction to the `within` contacts, if any (a table name, checked above: no parameters)."""
+        """The restriction to the `within` contacts (a table name, checked above: no parameters) or to the
+        sampled ones, if any."""
+        if self.sample:
+            return f" AND {SAMPLED}({column})"
         return f" AND {column} IN (SELECT contact_id FROM {self.within})" if self.within else ""
 
     def alias(self) -> str:

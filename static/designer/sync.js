@@ -142,6 +142,19 @@
   document.addEventListener("htmx:beforeRequest", estimateState);
   document.addEventListener("htmx:afterSettle", estimateState);
 
+  // Each estimate names this page (editor) and the edit it answers (seq); the exact follow-up of a sampled
+  // figure answers the same edit. The server cancels the statements of an older edit of the same page, and
+  // hx-sync aborts its request here, so a superseded estimate neither runs on nor shows.
+  const editor = Date.now().toString(36) + Math.random().toString(36).slice(2, 10);
+  let estimateSeq = 0;
+  document.addEventListener("htmx:configRequest", function (event) {
+    const elt = event.detail.elt;
+    if (!elt.closest || !elt.closest("#estimate-area")) return;
+    if (elt.id === "estimate-area") estimateSeq += 1;
+    event.detail.parameters.editor = editor;
+    event.detail.parameters.seq = String(estimateSeq);
+  });
+
   // What the unsaved-changes guard asks about.
   window.designerSync = { busy: busy, textUnsynced: textUnsynced };
 

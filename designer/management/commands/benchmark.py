@@ -26,6 +26,7 @@ from django.db import connection
 from django.utils import timezone
 
 from designer.management.designer_benchmark import benchmark_round_trip
+from designer.management.feedback_benchmark import benchmark_feedback, issue_shapes
 from designer.management.measure import best_of, count_of, ms, scalar, stored
 from designer.management.profile_benchmark import benchmark_profiles
 from designer.management.workers_benchmark import benchmark_workers
@@ -46,7 +47,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--sections", default="import,query,segments,designer",
-                            help="comma-separated: import, seed, query, segments, profile, designer, workers")
+                            help="comma-separated: import, seed, query, segments, profile, designer, feedback, "
+                                 "workers")
         parser.add_argument("--import-rows", type=int, default=200_000)
         parser.add_argument("--seed-rows", type=int, default=1_000_000)
         parser.add_argument("--refresh-rows", type=int, default=100_000)
@@ -359,6 +361,10 @@ class Command(BaseCommand):
         self.stdout.write(f"  ({n:,} new interactions ingested in {ms(time.perf_counter() - started)})")
 
     # -- designer -----------------------------------------------------------------------------------------
+
+    def section_feedback(self, **_):
+        shapes = [*self.segment_shapes(), *issue_shapes(self.busiest, self.now)]
+        benchmark_feedback(shapes, repeat=self.repeat, prefix=PREFIX, write=self.stdout.write)
 
     def section_designer(self, **_):
         self.stdout.write("== designer: form <-> text sync round trip on the server")
