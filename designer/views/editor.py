@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from interactions.catalog import record_type
-from segments.estimates import TooSlow, clause_counts, estimate_size, explain_contact
+from segments.estimates import TooSlow, clause_counts, estimate_size
+from segments.explain import explain_contact
 from segments.models import Segment
 from segments.query import Behavioral, QueryError, parse, unparse
 from segments.roles import can_edit, marketer_required, viewer_required
