@@ -198,7 +198,7 @@ def parse_object(obj, custom: CustomAttributes | None = None) -> tuple[_Target, 
 
     A contact's or account's row ends with its custom attribute values and a bit mask of the columns named."""
     if isinstance(obj, Unreadable):
-        raise BadValue(None, obj.reason)
+        raise BadValue(obj.field, obj.reason)
     if not isinstance(obj, dict):
         raise BadValue(None, f"expected a JSON object, got {json_kind(obj)}")
     type_name = obj.get("type")
@@ -228,6 +228,8 @@ def parse_object(obj, custom: CustomAttributes | None = None) -> tuple[_Target, 
                 hint = " (a custom attribute is declared in the admin console first)"
             raise BadValue(key, f"unknown field for {target.name}{hint}")
         index, col = found
+        if value is None and col.default is None and not col.model_field.null and not col.required:
+            raise BadValue(key, "cannot be null; leave the field out instead")
         row[index] = col.convert(key, value) if value is not None else col.default  # errors name what was written
         if col.kind is FieldKind.STRING and value is not None and len(row[index]) > col.max_length:
             raise BadValue(key, f"text of {len(row[index]):,} characters; at most {col.max_length:,} fit")

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Unreadable:
-    """Stands in for an input line that could not even be decoded; the ingest reports it like any bad line."""
+    """Stands in for an input line that could not even be decoded (or a CSV cell that cannot be the value its
+    column needs); the ingest reports it like any bad line."""
 
     reason: str
+    field: str | None = None
 
 
 class UnreadableJSON(ValueError):

@@ -1,14 +1,11 @@
 """What the designer shows while a query is edited, all asked of the compiler: how many contacts the query
-selects (and, for a live segment, how that differs from its members), how many pass each restriction, and
-why one contact is in or out. Nothing here reads the query's meaning itself.
+selects (and, for a live segment, how that differs from its members) and how many pass each restriction
+(why one contact is in or out is segments.explain). Nothing here reads the query's meaning itself.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from dataclasses import field as dc_field
-from datetime import UTC, datetime
-from decimal import Decimal
+from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
@@ -21,21 +18,16 @@ from interactions.catalog import (
     interaction_type,
     operator_label,
     parse_guid,
-    parse_instant,
 )
 from interactions.models import RECORD_MODELS, Contact
 
 from .interactive import Superseded, TooSlow
 from .interactive import fetch_one as _fetch_one
 from .interactive import reads_connection as _connection
-from .query import Behavioral, Clause, Group, Having, Window, unparse
+from .query import Behavioral, Clause, Group, Having, unparse
 from .query.compiler import (
-    compile_aggregate,
-    compile_contains,
     compile_count,
     compile_difference,
-    compile_interactions,
-    window_start,
 )
 from .query.nodes import clauses, is_one_of
 from .query.printer import value_text
@@ -43,7 +35,7 @@ from .query.validator import restrictions
 from .sampling import Figure, scaled
 from .services import segment_sources
 
-__all__ = ["Superseded", "TooSlow", "clause_counts", "estimate_size", "explain_contact"]
+__all__ = ["Superseded", "TooSlow", "clause_counts", "estimate_size"]
 
 
 def _population() -> int:
@@ -163,86 +155,3 @@ def clause_counts(*, node, limit: int = 12, at: datetime | None = None, exact: b
         counts.append({"text": restriction_text(item), "sentence": restriction_sentence(item, itype, names),
                        "count": count})
     return counts
-
-
-@dataclass
-class Explanation:
-    """Why a contact is in or out of a query as of `at`.
-
-    For an INTERACTION block also: its interactions of the type in the window (newest first, at most
-    `limit`), whether each passes FILTER and each restriction, and the aggregate against the threshold.
-    """
-
-    contact: object
-    member: bool
-    at: datetime
-    behavioral: bool = False
-    type: InteractionType | None = None
-    window: Window | None = None
-    start: datetime | None = None
-    total: int = 0
-    matching: int = 0
-    aggregate: str = ""
-    field: str | None = None
-    value: int | Decimal | float | None = None
-    threshold: str = ""
-    restrictions: list[str] = dc_field(default_factory=list)
-    sentences: list[str] = dc_field(default_factory=list)  # the restrictions in words (restriction_sentence)
-    rows: list[dict] = dc_field(default_factory=list)
-
-    @property
-    def field_display_name(self) -> str:
-        fld = self.type.field(self.field) if self.type and self.field else None
-        return fld.display_name if fld else (self.field or "")
-
-
-def _read(kind: FieldKind, value):
-    """A column's value as PostgreSQL returns it (SQLite returns GUIDs, instants and booleans as it stores them)."""
-    if value is None:
-        return None
-    if kind is FieldKind.GUID and isinstance(value, str):
-        return parse_guid(value)
-    if kind is FieldKind.DATETIME and isinstance(value, str):
-        return parse_instant(value)
-    if kind is FieldKind.DATETIME and value.tzinfo is None:  # SQLite stores UTC without the zone
-        return value.replace(tzinfo=UTC)
-    if kind is FieldKind.BOOLEAN:
-        return bool(value)
-    return value
-
-
-def explain_contact(*, node, contact, at: datetime | None = None, limit: int = 25) -> Explanation:
-    """Why `contact` is in or out: the compiled query asked about this one contact, then its reasons."""
-    now = at or timezone.now()
-    dialect = _connection().vendor
-    sql, params = compile_contains(node, contact_id=contact.pk, now=now, dialect=dialect, segments=segment_sources)
-    member = bool(_fetch_one(sql, params)[0])
-    if not isinstance(node, Behavioral):
-        return Explanation(contact=contact, member=member, at=now)
-    itype = interaction_type(node.type)
-    having = node.having
-    total, matching, value = _fetch_one(*compile_aggregate(node, contact_id=contact.pk, now=now, dialect=dialect))
-    if having.aggregate == "COUNT":
-        value = matching
-    elif isinstance(value, Decimal):
-        value = value.normalize()
-    items = restrictions(node.filter) if node.filter else []
-    texts = [restriction_text(item) for item in items]
-    names = record_names(items, itype)
-    sentences = [restriction_sentence(item, itype, names) for item in items]
-    sql, params = compile_interactions(node, contact_id=contact.pk, now=now, dialect=dialect, limit=limit)
-    with _connection().cursor() as cursor:
-        cursor.execute(sql, params)
-        found = cursor.fetchall()
-    fields = itype.all_fields
-    rows = []
-    for values in found:
-        row = {f.column: _read(f.kind, v) for f, v in zip(fields, values[:len(fields)], strict=True)}
-        verdicts = [bool(v) for v in values[len(fields):]]
-        rows.append({"row": row, "passes": verdicts[0],
-                     "restrictions": list(zip(texts, verdicts[1:], strict=True))})
-    return Explanation(
-        contact=contact, member=member, at=now, behavioral=True, type=itype, window=having.window,
-        start=window_start(having.window, now) if having.window else None,
-        total=total, matching=matching or 0, aggregate=having.aggregate, field=having.field, value=value,
-        threshold=f"{having.op} {having.value}", restrictions=texts, sentences=sentences, rows=rows)

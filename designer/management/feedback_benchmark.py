@@ -13,7 +13,8 @@ from django.db import connection
 from django.utils import timezone
 
 from interactions.models import Contact
-from segments.estimates import clause_counts, estimate_size, explain_contact
+from segments.estimates import clause_counts, estimate_size
+from segments.explain import explain_contact
 from segments.models import Segment
 from segments.query import parse
 from segments.sampling import SAMPLE_FRACTION, in_sample

@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from interactions.catalog import record_type
-from segments.estimates import Superseded, TooSlow, clause_counts, estimate_size, explain_contact
+from segments.estimates import Superseded, TooSlow, clause_counts, estimate_size
+from segments.explain import explain_contact
 from segments.interactive import interactive_run
 from segments.models import Segment
 from segments.query import QueryError, parse, unparse

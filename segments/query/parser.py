@@ -139,6 +139,14 @@ class _Parser:
             raise self.error("empty query: expected INTERACTION(...), PROFILE(...) or SEGMENT(...)", self.peek())
         node, _ = self.set_expr(0)
         tok = self.peek()
+        if tok.is_op(".") and self.peek(1).kind == "IDENT":  # Dynamics' method-style steps after a whole query
+            step = self.peek(1)
+            word = step.text.upper()
+            if word in _UNSUPPORTED_STEPS:
+                raise self.error(f".{word}(...) is not supported: {_UNSUPPORTED_STEPS[word]}", step)
+            if word in ("UNION", "INTERSECT", "EXCEPT"):
+                raise self.error(f".{word}(...) is not how sets combine here: write {word} between two operands, "
+                                 f"as in SEGMENT(a) {word} SEGMENT(b)", step)
         if tok.kind != "EOF":
             raise self.error(
                 f"unexpected {tok.describe()} after the end of the query; "

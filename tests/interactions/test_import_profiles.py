@@ -78,3 +78,11 @@ def test_bad_attribute_values_are_refused_naming_line_and_attribute(line, error)
         load({"type": "Contact", "ContactId": guid(1), **line})
     assert [e.describe() for e in rejected.value.result.errors] == [error]
     assert not Contact.objects.exists()
+
+
+def test_a_null_createdon_is_refused_rather_than_breaking_the_import():
+    with pytest.raises(IngestRejected) as rejected:
+        load({"type": "Contact", "ContactId": guid(1), "createdon": None})
+    assert [(e.field, e.reason) for e in rejected.value.result.errors] == [
+        ("createdon", "cannot be null; leave the field out instead")]
+    assert not Contact.objects.exists()

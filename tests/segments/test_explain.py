@@ -12,8 +12,9 @@ from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 
 from interactions.catalog import parse_guid
-from interactions.models import Contact
-from segments.estimates import clause_counts, explain_contact
+from interactions.models import Account, Contact
+from segments.estimates import clause_counts
+from segments.explain import explain_contact
 from segments.query import compile_query, parse
 from tests.segments.query.differential import CONTACTS, DOMAIN, NOW, datasets
 from tests.segments.query.reference import evaluate
@@ -128,3 +129,84 @@ def test_an_is_one_of_chain_is_one_restriction_in_the_reasons_and_the_counts():
     assert x.rows[0]["restrictions"] == [("(City == 'Oslo' || City == 'Rome')", True), ("State == 'N'", True)]
     assert [c["text"] for c in clause_counts(node=node, at=T0)] == ["(City == 'Oslo' || City == 'Rome')",
                                                                    "State == 'N'"]
+
+
+# --- profile blocks and mixed compounds ---------------------------------------------------------------------
+
+def _profiled(name="Ada", city="Oslo", account=None, **fields):
+    who = contact(name)
+    Contact.objects.filter(pk=who.pk).update(address1_city=city, parentcustomerid=account, **fields)
+    return Contact.objects.get(pk=who.pk)
+
+
+def _checks(x):
+    return [(c["depth"], c["on"], c["sentence"], c["passes"], c["values"]) for c in x.checks]
+
+
+def test_a_profile_clause_passes_or_fails_with_the_contacts_value():
+    ada = _profiled(city="Oslo", jobtitle="CTO", gendercode=2)
+    node = parse("PROFILE(contact, contact_1).FILTER(contact_1.address1_city == 'oslo' && "
+                 "(jobtitle == 'CEO' || gendercode == 'Female') && ISNULL(birthdate))")
+    x = explain_contact(node=node, contact=ada, at=T0)
+    assert (x.member, x.kind, x.account) == (True, "profile", None)
+    assert _checks(x) == [
+        (0, "contact", x.checks[0]["text"], True, []),
+        (1, "contact", "City equals 'oslo'", True, [("City", "Oslo")]),
+        (1, "contact", "(jobtitle == 'CEO' || gendercode == 'Female')", True, []),
+        (2, "contact", "Job title equals 'CEO'", False, [("Job title", "CTO")]),
+        (2, "contact", "Gender equals Female", True, [("Gender", "Female")]),
+        (1, "contact", "Birthday does not contain data", True, [("Birthday", "no value")]),
+    ]
+    bob = _profiled("Bob", city="Bergen")
+    x = explain_contact(node=node, contact=bob, at=T0)
+    assert not x.member and [c["passes"] for c in x.checks][:2] == [False, False]
+    assert x.checks[1]["values"] == [("City", "Bergen")]
+
+
+def test_the_account_a_traverse_reaches_is_judged_with_its_values():
+    contoso = Account.objects.create(accountid=uuid.UUID(int=900), name="Contoso", numberofemployees=600,
+                                     industrycode=33)
+    ada, loner = _profiled(account=contoso), _profiled("Loner", city="Oslo")
+    node = parse("PROFILE(account).FILTER(numberofemployees > 500 && "
+                 "(industrycode == 'Wholesale' || industrycode == 'Financial'))"
+                 ".TRAVERSE(contact_account_parentcustomerid).FILTER(DATEDIFF(YEAR, createdon, DATETIMEUTCNOW()) "
+                 ">= 0)")
+    x = explain_contact(node=node, contact=ada, at=T0)
+    assert (x.member, x.account) == (True, "Contoso")
+    assert [(c["on"], c["sentence"], c["passes"], c["values"]) for c in x.checks if c["depth"]] == [
+        ("account", "Number of employees is greater than 500", True, [("Number of employees", "600")]),
+        ("account", "Industry is one of Wholesale, Financial", True, [("Industry", "Wholesale")]),
+        ("contact", "DATEDIFF(YEAR, createdon, DATETIMEUTCNOW()) >= 0", True,
+         [("Created on", ada.createdon.strftime("%Y-%m-%d %H:%M UTC"))]),
+    ]
+    x = explain_contact(node=node, contact=loner, at=T0)
+    assert (x.member, x.account) == (False, "")
+    assert [c["values"] for c in x.checks[1:3]] == [[("Number of employees", "no value")],
+                                                    [("Industry", "no value")]]
+
+
+def test_a_mixed_compound_gives_each_operand_its_verdict():
+    ada = _profiled(city="Oslo")
+    interact("EmailClicked", ada, T0 - days(1), city="Paris")
+    node = parse(f"PROFILE(contact).FILTER(address1_city == 'Oslo') INTERSECT {CLICKED}.HAVING(COUNT() >= 1, "
+                 f"UTCDAYS(30)) EXCEPT PROFILE(contact).FILTER(ISNOTNULL(jobtitle))")
+    x = explain_contact(node=node, contact=ada, at=T0)
+    assert (x.member, x.kind, x.op) == (True, "compound", "EXCEPT")
+    assert [(o.depth, o.kind, o.member) for o in x.operands] == [
+        (1, "compound", True), (2, "profile", True), (2, "behavioral", True), (1, "profile", False)]
+    assert x.operands[1].checks[1]["values"] == [("City", "Oslo")]
+    assert x.operands[2].matching == 1
+    assert x.operands[3].checks[1]["sentence"] == "Job title contains data"
+
+
+def test_the_command_prints_the_profile_clauses_and_each_operand():
+    ada = _profiled(city="Oslo")
+    text = "PROFILE(contact).FILTER(address1_city == 'Oslo') UNION SEGMENT(Missing)"
+    with pytest.raises(CommandError):
+        run("-", str(ada.pk), stdin=text)
+    lines = run("-", str(ada.pk), "--at", T0.isoformat(),
+                stdin=f"PROFILE(contact).FILTER(address1_city == 'Oslo') EXCEPT {CLICKED}.HAVING(COUNT() >= 1)")
+    assert lines[0] == "in"
+    assert "  in: PROFILE(contact).FILTER(address1_city == 'Oslo')" in lines
+    assert "    contact address1_city == 'Oslo': pass (City: Oslo)" in lines
+    assert "  out: " + f"{CLICKED}.HAVING(COUNT() >= 1)" in lines
