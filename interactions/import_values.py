@@ -2,6 +2,7 @@
 
 import difflib
 import math
+import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
@@ -10,6 +11,7 @@ from django.db import connection
 from .catalog import Attribute, FieldKind, parse_guid
 
 _BIGINT = 2**63  # what a bigint column holds
+_CANONICAL_GUID = re.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 class BadValue(Exception):
@@ -31,6 +33,8 @@ def _to_guid(key: str, value):
     if value.__class__ is not str:
         raise BadValue(key, f"not a GUID: expected a string like '5acc43d5-356e-e811-a960-000d3a1cae35', "
                         f"got {json_kind(value)}")
+    if _CANONICAL_GUID.fullmatch(value):
+        return value  # the usual spelling, checked without building a UUID: the database reads the text
     guid = parse_guid(value.strip())
     if guid is None:
         raise BadValue(key, f"not a GUID: {value!r}")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import logging
+import queue
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -37,7 +39,7 @@ from .profile_records import CustomAttributes, custom_attributes, store_profile_
 from .signals import interactions_stored
 
 logger = logging.getLogger(__name__)
-BATCH_ROWS = 5000
+BATCH_ROWS = 10_000
 MAX_REPORTED_ERRORS = 1000
 # Interaction text fields are unbounded text columns; no URL, city or subject needs more than this, and an
 # unbounded one would let one line store megabytes. Contact and record fields take their models' max_length.
@@ -242,6 +244,46 @@ def parse_object(obj, custom: CustomAttributes | None = None) -> tuple[_Target, 
     return target, row
 
 
+class _CopyThread:
+    """Sends batches of staged rows to PostgreSQL with COPY from a second thread, so that the server stores one
+    batch while this thread parses and validates the next. A short queue keeps memory constant.
+
+    The psycopg connection serializes its users: a statement the main thread runs meanwhile waits for the COPY."""
+
+    def __init__(self, raw_connection):
+        self.connection = raw_connection
+        self.queue: queue.Queue = queue.Queue(maxsize=2)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="ingest-copy", daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        with self.connection.cursor() as cursor:
+            while (item := self.queue.get()) is not None:
+                if self.error is not None:
+                    continue  # drain, so that the producer never blocks
+                sql, rows = item
+                try:
+                    with cursor.copy(sql) as copy:
+                        for row in rows:
+                            copy.write_row(row)
+                except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+                    self.error = exc
+
+    def put(self, sql: str, rows: list):
+        if self.error is not None:
+            self.close()
+        self.queue.put((sql, rows))
+
+    def close(self, raising: bool = True):
+        """Wait until everything queued is written; raise what went wrong, if anything."""
+        if self.thread.is_alive():
+            self.queue.put(None)
+            self.thread.join()
+        if raising and self.error is not None:
+            raise self.error
+
+
 class _Stager:
     """Stages validated rows in temporary tables, one per target, in batches."""
 
@@ -251,6 +293,7 @@ class _Stager:
         self.batches: dict[str, list] = {}
         self.created: dict[str, _Target] = {}
         self.staged: dict[str, int] = {}
+        self.copier = _CopyThread(cursor.cursor.connection) if self.vendor == "postgresql" else None
 
     @staticmethod
     def _sqlite_row(target: _Target, raw: list) -> list:
@@ -274,6 +317,13 @@ class _Stager:
     def finish(self):
         for target in self.created.values():
             self._flush(target)
+        if self.copier is not None:
+            self.copier.close()  # waits for the batches still queued; raises a failed COPY's error
+
+    def stop(self):
+        """End the COPY thread whatever happened; the transaction's rollback discards what it wrote."""
+        if self.copier is not None:
+            self.copier.close(raising=False)
 
     def _create(self, target: _Target):
         table = target.model._meta.db_table
@@ -306,9 +356,7 @@ class _Stager:
             rows = [self._sqlite_row(target, raw) for raw in batch]
         names = ["line", *target.stage_names]
         if self.vendor == "postgresql":
-            with self.cursor.copy(f"COPY {target.stage} ({', '.join(names)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+            self.copier.put(f"COPY {target.stage} ({', '.join(names)}) FROM STDIN", rows)
         else:
             marks = ", ".join(["%s"] * len(names))
             self.cursor.executemany(f"INSERT INTO {target.stage} ({', '.join(names)}) VALUES ({marks})", rows)
@@ -364,18 +412,21 @@ def _ingest(objects, *, skip_invalid, on_error, on_progress) -> IngestResult:
             on_error(error)
 
     with transaction.atomic(), connection.cursor() as cursor:
-        stager = _Stager(cursor)
         custom = custom_attributes()
-        for position, obj in objects:
-            try:
-                target, row = parse_object(obj, custom)
-            except BadValue as bad:
-                report(IngestError(position, bad.field_name, bad.reason))
-            else:
-                stager.add(target, position, row)
-            if on_progress is not None:
-                on_progress(position)
-        stager.finish()
+        stager = _Stager(cursor)
+        try:
+            for position, obj in objects:
+                try:
+                    target, row = parse_object(obj, custom)
+                except BadValue as bad:
+                    report(IngestError(position, bad.field_name, bad.reason))
+                else:
+                    stager.add(target, position, row)
+                if on_progress is not None:
+                    on_progress(position)
+            stager.finish()
+        finally:
+            stager.stop()
         for error in [*_unknown_contacts(cursor, stager), *_unknown_accounts(cursor, stager)]:
             report(error)
         if result.error_count and not skip_invalid:
@@ -445,6 +496,9 @@ def _delete_lines(cursor, target: _Target, lines: list[int]):
 
 
 def _store(cursor, stager: _Stager, result: IngestResult):
+    if connection.vendor == "postgresql":
+        # The time-order sort of a large import fits in memory instead of spilling to disk.
+        cursor.execute("SET LOCAL work_mem = '256MB'")
     # Records, accounts and contacts first: interactions point to contacts, contacts to accounts.
     ordered = sorted(stager.created.values(), key=lambda t: (t.is_interaction, t.name == "Contact"))
     for target in ordered:

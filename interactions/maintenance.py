@@ -9,6 +9,9 @@ A periodic task runs the last two; all three are no-ops on SQLite.
 from django.db import connection
 
 _PREFIXES = ("interactions\\_%", "segments\\_%")
+# Rows inserted into a table before upkeep marks their pages all-visible (also autovacuum's insert threshold,
+# migration 0005, where autovacuum is on).
+INSERTS_PER_VACUUM = 10_000
 
 
 def _postgresql() -> bool:
@@ -54,15 +57,17 @@ def analyze_changed(*, fraction: float = 0.1) -> list[str]:
     return tables
 
 
-def vacuum_needed(*, fraction: float = 0.2) -> list[str]:
-    """VACUUM the tables whose dead rows, or rows inserted since their last vacuum, exceed `fraction` of the
-    live ones: dead rows (membership after refreshes) waste space, and new rows are not yet marked
-    all-visible, so index-only scans of them (refreshes probe (contact, timestamp)) read the heap too.
-    Needs autocommit."""
+def vacuum_needed(*, fraction: float = 0.2, inserted: int = INSERTS_PER_VACUUM) -> list[str]:
+    """VACUUM the tables whose dead rows exceed `fraction` of the live ones (membership after refreshes wastes
+    space), or that took more than `inserted` rows since their last vacuum: new rows are not yet marked
+    all-visible, so index-only scans of them (evaluations and refreshes read (contact, timestamp)) fetch
+    their heap pages too. A fixed count, not a fraction: at 10M rows a fraction waits for millions of new
+    rows while every scan pays, and vacuuming only the new pages (the visibility map skips the rest) costs
+    little. Needs autocommit."""
     if not _postgresql() or not connection.get_autocommit():
         return []
-    tables = _tables("(s.n_dead_tup > GREATEST(1000, s.n_live_tup * %s) "
-                     "OR s.n_ins_since_vacuum > GREATEST(10000, s.n_live_tup * %s))", [fraction, fraction])
+    tables = _tables("(s.n_dead_tup > GREATEST(1000, s.n_live_tup * %s) OR s.n_ins_since_vacuum > %s)",
+                     [fraction, inserted])
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f'VACUUM (ANALYZE) "{table}"')

@@ -25,6 +25,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
+from designer.management import limits_benchmark as limits
 from designer.management.designer_benchmark import benchmark_round_trip
 from designer.management.feedback_benchmark import benchmark_feedback, issue_shapes
 from designer.management.measure import best_of, count_of, ms, scalar, stored
@@ -146,6 +147,16 @@ class Command(BaseCommand):
                         out.write(text)
                     cursor.execute("DROP TABLE benchmark_copy")
             copies[label] = best_of(self.repeat, copy)
+
+        def copy_into_the_table():
+            # The same table import_jsonl writes, its indexes, its size, WAL and foreign key; rolled back.
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                with cursor.copy("COPY interactions_emailopened (interaction_id, contact_id, timestamp, city) "
+                                 "FROM STDIN") as out:
+                    out.write(text)
+                transaction.set_rollback(True)
+        copies["the table itself"] = best_of(self.repeat, copy_into_the_table)
         self.stdout.write(f"  import_jsonl                 {import_rows / imported:>10,.0f} rows/s  ({ms(imported)})")
         for label, seconds in copies.items():
             self.stdout.write(f"  plain COPY, {label:<16} {import_rows / seconds:>10,.0f} rows/s  ({ms(seconds)}); "
@@ -261,7 +272,7 @@ class Command(BaseCommand):
                   f"{'mode':>11}  check")
         results = []
         shapes = self.segment_shapes()
-        segments = []
+        segments, best, lifetime = [], [], None
         for label, text, hand, params in shapes:
             segment = segment_create(name=PREFIX + label, query_text=text)
             compiled, compiled_params = compile_query(parse(text), now=self.now, dialect="postgresql",
@@ -270,12 +281,19 @@ class Command(BaseCommand):
             t_compiled = best_of(self.repeat, count_of(compiled, compiled_params))
             t_store = best_of(self.repeat, stored(hand, params))
             t_logged = best_of(self.repeat, stored(hand, params, log=True))
+            name, t_best, settings, best_sql, best_params = limits.best_of_candidates(label, hand, params,
+                                                                                      self.repeat)
+            t_best_logged = limits.store_best(best_sql, best_params, settings, self.repeat)
             started = time.perf_counter()
             run = segment_evaluate(segment_id=segment.pk, at=self.now)
             t_first = time.perf_counter() - started
             assert run.members == scalar(f"SELECT COUNT(*) FROM ({hand}) AS h", params), label
             results.append([label, t_hand, t_compiled, t_store, t_logged, t_first, run.members])
+            best.append((label, name, t_best, t_best_logged, t_first,
+                         *limits.designer_times(text, self.now, self.repeat)))
             segments.append(segment)
+            if label == "lifetime count":
+                lifetime = (best_sql, best_params, settings)
         # The compound segment reads its operands' memberships, so they are live.
         by_label = {row[0]: segment for row, segment in zip(results, segments, strict=True)}
         a, b = by_label["lifetime count"], by_label["exactly N in a year"]
@@ -297,7 +315,9 @@ class Command(BaseCommand):
 
         # Refresh: new interactions of the types these segments read arrive, and an hour passes.
         refresh_start = scalar("SELECT clock_timestamp()")
+        fetches = [limits.heap_fetches(*lifetime)]
         self._arrive(refresh_rows)
+        fetches.append(limits.heap_fetches(*lifetime))
         later = self.now + timedelta(hours=1)
         for segment, row in zip(segments, results, strict=True):
             started = time.perf_counter()
@@ -306,6 +326,8 @@ class Command(BaseCommand):
             full_sql, full_params = compile_query(parse(segment.query), now=later, segments=segment_sources)
             check = "ok" if run.members == scalar(f"SELECT COUNT(*) FROM ({full_sql}) AS f", full_params) else "WRONG"
             row += [t_refresh, run.mode, check]
+        vacuumed = ", ".join(maintenance.vacuum_needed())
+        fetches.append(limits.heap_fetches(*lifetime))
         self.stdout.write(header)
         for label, t_hand, t_compiled, t_store, t_logged, t_first, members, t_refresh, mode, check in results:
             self.stdout.write(
@@ -315,6 +337,20 @@ class Command(BaseCommand):
         self.stdout.write("  ratios: compiled / hand SQL; first eval / hand+store (the hand SQL's members written "
                           "into a membership-shaped table); first eval / +log (and an entry each into a change-log-"
                           "shaped table, which is what an evaluation writes)\n")
+        self.stdout.write(f"  the best hand-written SQL per shape (fastest candidate), writing the same members and "
+                          f"change log; the designer's estimate and per-clause counts\n  {'segment':<20} "
+                          f"{'best SQL':<36} {'count':>9} {'+store+log':>10} {'first eval':>10} {'ratio':>5} "
+                          f"{'refresh':>9} {'estimate':>9} {'per-clause':>10}")
+        for (label, name, t_best, t_best_logged, t_first, estimate, per_clause), row in zip(best, results,
+                                                                                            strict=False):
+            self.stdout.write(f"  {label:<20} {name:<36} {ms(t_best):>9} {ms(t_best_logged):>10} {ms(t_first):>10} "
+                              f"{t_first / t_best_logged:>5.2f} {ms(row[7]):>9} {estimate:>9} {per_clause:>10}")
+        self.stdout.write(f"  visibility map: the lifetime shape's index-only scan made {fetches[0]:,} heap fetches "
+                          f"before the {refresh_rows:,} new rows, {fetches[1]:,} after them; upkeep "
+                          f"(maintenance.vacuum_needed) then vacuumed {vacuumed or 'nothing'} and it made "
+                          f"{fetches[2]:,}\n")
+        limits.measure_options(self.stdout, now=self.now, repeat=self.repeat, ms=ms)
+        self.stdout.write("")
         for table in {interaction_type(t).table for t in _TYPES_IN_USE}:
             scalar(f"WITH d AS (DELETE FROM {table} WHERE ingested_at >= %s RETURNING 1) SELECT COUNT(*) FROM d",
                    [refresh_start])
