@@ -22,7 +22,7 @@ import psycopg
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from designer.management import limits_benchmark as limits
