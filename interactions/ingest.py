@@ -432,13 +432,16 @@ def _ingest(objects, *, skip_invalid, on_error, on_progress) -> IngestResult:
         if result.error_count and not skip_invalid:
             transaction.set_rollback(True)
             raise IngestRejected(result)
+        profiles = [name for name in ("Account", "Contact") if name in stager.created]  # written or updated
         _store(cursor, stager, result)
         stored = sorted(name for name, n in result.inserted.items() if n)
         if stored:
             tables = [_TARGETS[name.lower()].model._meta.db_table for name in stored]
             # robust: the rows are stored; upkeep or a refresh that fails afterwards must not say otherwise.
             transaction.on_commit(lambda: summarize_new_ranges(tables=tables), robust=True)
-            transaction.on_commit(lambda: interactions_stored.send(sender=ingest, types=stored), robust=True)
+        if stored or profiles:  # profile segments read contacts and accounts as behavioral ones read interactions
+            transaction.on_commit(lambda: interactions_stored.send(sender=ingest, types=[*stored, *profiles]),
+                                  robust=True)
     return result
 
 

@@ -280,9 +280,11 @@ def segments_reading(type_names) -> list[Segment]:
 
 
 def interactions_arrived(*, type_names) -> int:
-    """New interactions of these types were stored: queue the live segments that read them, debounced."""
+    """New interactions of these types (or contacts and accounts, for profile blocks) were stored: queue the live
+    segments that read them, debounced."""
+    reason = "contacts or accounts changed" if set(type_names) <= {"Contact", "Account"} else "new interactions"
     return sum(
-        segment_request_evaluation(segment=s, reason="new interactions", countdown=settings.SEGMENT_INGEST_DEBOUNCE,
+        segment_request_evaluation(segment=s, reason=reason, countdown=settings.SEGMENT_INGEST_DEBOUNCE,
                                    queue=REFRESH)
         for s in segments_reading(type_names)
     )

@@ -6,10 +6,11 @@ import uuid
 
 import pytest
 
+from interactions.ingest import ingest
 from interactions.models import Account
 from segments.evaluation import segment_evaluate
-from segments.models import Membership
-from segments.services import next_evaluation, segment_create
+from segments.models import EvaluationRun, Membership
+from segments.services import next_evaluation, segment_create, segment_go_live
 
 from .helpers import T0, contact, days, interact
 from .test_refresh import full_result
@@ -84,3 +85,24 @@ def test_a_segment_with_dates_relative_to_now_is_recomputed_whole_and_slides_dai
     assert segment_evaluate(segment_id=segment.pk, at=T0 - days(400)).added == 0
     run = segment_evaluate(segment_id=segment.pk, at=T0 + days(3))
     assert (run.mode, run.added) == ("full", 1)
+
+
+def test_contact_and_account_lines_ingested_refresh_the_live_profile_segments_that_read_them():
+    ada, grace = contact("Ada"), contact("Grace")
+    in_oslo = segment_create(name="In Oslo", query_text="PROFILE(contact).FILTER(address1_city == 'Oslo')")
+    big = segment_create(name="At big accounts", query_text="PROFILE(account).FILTER(numberofemployees > 500)"
+                         ".TRAVERSE(contact_account_parentcustomerid)")
+    openers = segment_create(name="Openers", query_text="INTERACTION(EmailOpened, EmailOpened_ContactLink).HAVING(COUNT() >= 1)")
+    for segment in (in_oslo, big, openers):
+        segment_go_live(segment=segment)  # evaluated in-process at once (no broker in the tests)
+    runs = EvaluationRun.objects.count()
+    account = uuid.uuid4()
+    ingest(enumerate([{"type": "Account", "AccountId": str(account), "name": "Big", "numberofemployees": 900},
+            {"type": "Contact", "ContactId": str(ada.pk), "address1_city": "Oslo", "parentcustomerid": str(account)}], 1))
+    assert set(Membership.objects.filter(segment=in_oslo).values_list("contact_id", flat=True)) == {ada.pk}
+    assert set(Membership.objects.filter(segment=big).values_list("contact_id", flat=True)) == {ada.pk}
+    new_runs = EvaluationRun.objects.filter(pk__gt=0).order_by("id")[runs:]
+    assert {(r.segment.name, r.reason) for r in new_runs} == {("In Oslo", "contacts or accounts changed"),
+                                                             ("At big accounts", "contacts or accounts changed")}
+    ingest(enumerate([{"type": "Contact", "ContactId": str(grace.pk), "address1_city": "oslo"}], 1))
+    assert set(Membership.objects.filter(segment=in_oslo).values_list("contact_id", flat=True)) == {ada.pk, grace.pk}
