@@ -92,13 +92,15 @@ def test_contact_and_account_lines_ingested_refresh_the_live_profile_segments_th
     in_oslo = segment_create(name="In Oslo", query_text="PROFILE(contact).FILTER(address1_city == 'Oslo')")
     big = segment_create(name="At big accounts", query_text="PROFILE(account).FILTER(numberofemployees > 500)"
                          ".TRAVERSE(contact_account_parentcustomerid)")
-    openers = segment_create(name="Openers", query_text="INTERACTION(EmailOpened, EmailOpened_ContactLink).HAVING(COUNT() >= 1)")
+    openers = segment_create(name="Openers",
+                             query_text="INTERACTION(EmailOpened, EmailOpened_ContactLink).HAVING(COUNT() >= 1)")
     for segment in (in_oslo, big, openers):
         segment_go_live(segment=segment)  # evaluated in-process at once (no broker in the tests)
     runs = EvaluationRun.objects.count()
     account = uuid.uuid4()
     ingest(enumerate([{"type": "Account", "AccountId": str(account), "name": "Big", "numberofemployees": 900},
-            {"type": "Contact", "ContactId": str(ada.pk), "address1_city": "Oslo", "parentcustomerid": str(account)}], 1))
+                      {"type": "Contact", "ContactId": str(ada.pk), "address1_city": "Oslo",
+                       "parentcustomerid": str(account)}], 1))
     assert set(Membership.objects.filter(segment=in_oslo).values_list("contact_id", flat=True)) == {ada.pk}
     assert set(Membership.objects.filter(segment=big).values_list("contact_id", flat=True)) == {ada.pk}
     new_runs = EvaluationRun.objects.filter(pk__gt=0).order_by("id")[runs:]
