@@ -34,10 +34,10 @@ REGISTRY_SECONDS = 600  # an editor's entry outlives any statement (the timeout 
 class TooSlow(Exception):
     """An interactive statement ran past INTERACTIVE_STATEMENT_TIMEOUT_MS and was cancelled."""
 
-    def __init__(self, what: str = "the estimate") -> None:
+    def __init__(self, what: str = "the estimate", hint: str = "narrow the query (a shorter window, fewer "
+                 "alternatives) or save it and let a worker evaluate it") -> None:
         limit = settings.INTERACTIVE_STATEMENT_TIMEOUT_MS / 1000
-        super().__init__(f"{what} took too long (over {limit:g} s) and was stopped; narrow the query "
-                         "(a shorter window, fewer alternatives) or save it and let a worker evaluate it")
+        super().__init__(f"{what} took too long (over {limit:g} s) and was stopped; {hint}")
 
 
 class Superseded(Exception):
@@ -238,3 +238,40 @@ def _sqlite_fetch_one(connection, sql: str, params: list, run: Run | None) -> tu
         raise
     finally:
         connection.connection.set_progress_handler(None, 0)
+
+
+@contextmanager
+def bounded_statements(*, using: str, what: str, hint: str):
+    """The ORM statements inside run under the interactive statement timeout, without JIT: a page a Viewer can
+    ask for (a search over a large segment's members) must not hold the database. Past the limit: TooSlow."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        deadline = time.monotonic() + settings.INTERACTIVE_STATEMENT_TIMEOUT_MS / 1000
+        connection.ensure_connection()
+        connection.connection.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+        try:
+            yield
+        except OperationalError as exc:
+            if "interrupted" in str(exc):
+                raise TooSlow(what, hint) from None
+            raise
+        finally:
+            connection.connection.set_progress_handler(None, 0)
+        return
+    nested = connection.in_atomic_block
+    try:
+        with transaction.atomic(using=using):
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT current_setting('statement_timeout'), current_setting('jit'), "
+                               "set_config('statement_timeout', %s, true), set_config('jit', 'off', true)",
+                               [str(settings.INTERACTIVE_STATEMENT_TIMEOUT_MS)])
+                saved = cursor.fetchone()[:2]
+            yield
+            if nested:  # set_config(..., true) lasts to the end of the enclosing transaction, not this savepoint
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT set_config('statement_timeout', %s, true), set_config('jit', %s, true)",
+                                   saved)
+    except OperationalError as exc:
+        if isinstance(exc.__cause__, QueryCanceled):
+            raise TooSlow(what, hint) from None
+        raise

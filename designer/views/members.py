@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from segments.interactive import TooSlow, bounded_statements
 from segments.models import EvaluationRun, Segment
 from segments.roles import viewer_required
 from segments.selectors import csv_lines, members_of
@@ -20,8 +21,15 @@ def segment_members(request, pk):
     segment = get_object_or_404(Segment, pk=pk)
     text = request.GET.get("q", "").strip()
     members = members_of(segments=[segment], search=text).select_related("contact")
-    page = Paginator(members, 50).get_page(request.GET.get("page"))
-    context = {"segment": segment, "page": page, "q": text, "tab": "members",
+    try:
+        with bounded_statements(using=members.db, what="the search",
+                                hint="search for a longer part of a name, or a whole email address"):
+            page = Paginator(members, 50).get_page(request.GET.get("page"))
+            page.object_list = list(page.object_list)
+        too_slow = ""
+    except TooSlow as exc:
+        page, too_slow = None, str(exc)
+    context = {"segment": segment, "page": page, "q": text, "tab": "members", "too_slow": too_slow,
                "query_string": urlencode({"q": text}) if text else "",
                "polling": segment.status in POLLING}
     if request.htmx and request.htmx.target == "members-table":
