@@ -22,3 +22,12 @@ def ordinal_path(path: str) -> str:
     compound path like 'c-1-r-0' only)."""
     numbers = re.split(r"[a-z]+", path)[-1].strip("-")
     return ".".join(str(int(n) + 1) for n in numbers.split("-") if n)
+
+
+MAX_INDENT = 8  # deeper parts than this share the deepest step: the panel is narrow
+
+
+@register.filter
+def indent(depth: int) -> str:
+    """The class that indents a nested part by its depth (the CSP allows no inline style)."""
+    return f"indent-{min(int(depth or 0), MAX_INDENT)}"

@@ -33,6 +33,9 @@ def test_the_pages_work_under_the_policy_with_no_violation(browser, live_server,
     segment_go_live(segment=spring)
     paris = segment_create(name="Parisians", query_text=f"{CLICKED}.FILTER(City == 'Paris').HAVING(COUNT() >= 1)")
     both = segment_create(name="both", query_text="SEGMENT('Spring clickers') EXCEPT SEGMENT(Parisians)")
+    mixed = segment_create(name="mixed", query_text="PROFILE(contact).FILTER(emailaddress1 ENDSWITH 'example.com') "
+                           "EXCEPT (SEGMENT(Parisians) UNION PROFILE(contact).FILTER(ISNULL(jobtitle) && "
+                           "(ISNULL(address1_city) || address1_city == 'Oslo')))")
 
     context = browser.new_context(viewport={"width": 1360, "height": 900}, base_url=live_server.url)
     context.set_default_timeout(10_000)
@@ -71,6 +74,12 @@ def test_the_pages_work_under_the_policy_with_no_violation(browser, live_server,
 
     page.goto(f"/segments/{both.pk}/")
     expect(page.get_by_test_id("estimate")).to_be_visible()
+    leave()
+    page.goto(f"/segments/{mixed.pk}/")  # explain: nested operands and clause groups are indented
+    page.fill("#explain_contact", "grace@example.com")
+    page.get_by_role("button", name="Explain").click()
+    expect(page.get_by_test_id("explain-part")).to_have_count(5)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # long query text wraps
     leave()
     for url in (f"/segments/{spring.pk}/members/", f"/segments/{spring.pk}/history/", "/data/"):
         assert page.goto(url).status == 200
