@@ -29,5 +29,6 @@ MAX_INDENT = 8  # deeper parts than this share the deepest step: the panel is na
 
 @register.filter
 def indent(depth: int) -> str:
-    """The class that indents a nested part by its depth (the CSP allows no inline style)."""
-    return f"indent-{min(int(depth or 0), MAX_INDENT)}"
+    """The class that indents a nested part by its depth (the CSP allows no inline style); none at the top."""
+    depth = min(int(depth or 0), MAX_INDENT)
+    return f"indent-{depth}" if depth else ""

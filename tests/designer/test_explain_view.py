@@ -20,10 +20,10 @@ def test_a_profile_clause_shows_its_verdict_and_the_value(signed_in, demo):
     html = explain(signed_in, "PROFILE(contact).FILTER(address1_city == 'oslo' && ISNOTNULL(jobtitle))", "ada@")
     assert 'data-testid="explain-verdict">out<' in html
     SimpleTestCase().assertInHTML(
-        '<li class="pass" style="margin-left: 1rem"><span aria-hidden="true">✓</span> '
+        '<li class="pass indent-1"><span aria-hidden="true">✓</span> '
         "City equals &#x27;oslo&#x27;: passes (Oslo)</li>", html)
     SimpleTestCase().assertInHTML(
-        '<li class="fail" style="margin-left: 1rem"><span aria-hidden="true">✗</span> '
+        '<li class="fail indent-1"><span aria-hidden="true">✗</span> '
         "Job title contains data: fails (no value)</li>", html)
 
 

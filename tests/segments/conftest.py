@@ -29,7 +29,7 @@ def queues(queue):
 
 @pytest.fixture
 def broker(queue):
-    app = Celery(broker=settings.TEST_REDIS_URL)
+    app = Celery(broker=settings.TEST_REDIS_URL, set_as_current=False)  # the suite's own tasks stay in-process
     yield lambda segment_id: app.send_task("segments.tasks.evaluate_segment", args=[segment_id], queue=queue)
     with app.connection_for_write() as conn:
         for name in queues(queue):

@@ -154,7 +154,7 @@ def test_workers_survive_a_broker_restart_and_the_queued_work_completes(own_redi
          "INTERACTION(EmailOpened, EmailOpened_ContactLink).HAVING(COUNT() == 0)"])]
     started = [workers(f"w{n}", visibility_timeout=5, broker_url=own_redis.url, concurrency=2, as_documented=True)
                for n in (1, 2)]
-    app = Celery(broker=own_redis.url)
+    app = Celery(broker=own_redis.url, set_as_current=False)  # later tests' tasks stay in-process
     holder = locked_change_log()  # the first evaluations hold their tasks unacknowledged across the restart
     try:
         # Twice each: a second run of a busy segment waits for its retry unacknowledged in the worker.
