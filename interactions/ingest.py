@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import queue
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -31,6 +29,7 @@ from .catalog import (
     Entity,
     FieldKind,
 )
+from .copying import CopyThread
 from .import_values import CONVERTERS, BadValue, custom_value, json_kind, suggest, to_choice
 from .jsonlines import Unreadable
 from .maintenance import summarize_new_ranges
@@ -244,46 +243,6 @@ def parse_object(obj, custom: CustomAttributes | None = None) -> tuple[_Target, 
     return target, row
 
 
-class _CopyThread:
-    """Sends batches of staged rows to PostgreSQL with COPY from a second thread, so that the server stores one
-    batch while this thread parses and validates the next. A short queue keeps memory constant.
-
-    The psycopg connection serializes its users: a statement the main thread runs meanwhile waits for the COPY."""
-
-    def __init__(self, raw_connection):
-        self.connection = raw_connection
-        self.queue: queue.Queue = queue.Queue(maxsize=2)
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, name="ingest-copy", daemon=True)
-        self.thread.start()
-
-    def _run(self):
-        with self.connection.cursor() as cursor:
-            while (item := self.queue.get()) is not None:
-                if self.error is not None:
-                    continue  # drain, so that the producer never blocks
-                sql, rows = item
-                try:
-                    with cursor.copy(sql) as copy:
-                        for row in rows:
-                            copy.write_row(row)
-                except BaseException as exc:  # noqa: BLE001 - handed to the main thread
-                    self.error = exc
-
-    def put(self, sql: str, rows: list):
-        if self.error is not None:
-            self.close()
-        self.queue.put((sql, rows))
-
-    def close(self, raising: bool = True):
-        """Wait until everything queued is written; raise what went wrong, if anything."""
-        if self.thread.is_alive():
-            self.queue.put(None)
-            self.thread.join()
-        if raising and self.error is not None:
-            raise self.error
-
-
 class _Stager:
     """Stages validated rows in temporary tables, one per target, in batches."""
 
@@ -293,7 +252,7 @@ class _Stager:
         self.batches: dict[str, list] = {}
         self.created: dict[str, _Target] = {}
         self.staged: dict[str, int] = {}
-        self.copier = _CopyThread(cursor.cursor.connection) if self.vendor == "postgresql" else None
+        self.copier = CopyThread(cursor.cursor.connection, name="ingest-copy") if self.vendor == "postgresql" else None
 
     @staticmethod
     def _sqlite_row(target: _Target, raw: list) -> list:

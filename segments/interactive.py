@@ -183,41 +183,56 @@ def _superseded(run: Run | None) -> bool:
 
 
 def fetch_one(sql: str, params: list) -> tuple:
-    """One row of an interactive statement: bounded in time, cancelled when superseded, never JIT-compiled.
-
-    JIT only pays for long analytic runs; on a designer's statement over a large FILTER it spent minutes
-    (and gigabytes) compiling expressions, so it is off here, per transaction, where its cost is all loss.
-    """
+    """One row of an interactive statement: bounded in time, cancelled when superseded, never JIT-compiled."""
     connection = reads_connection()
-    run = _run.get()
+    with bounded_statements(using=connection.alias, run=_run.get()), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+@contextmanager
+def bounded_statements(*, using: str, what: str = "the estimate", hint: str | None = None, run: Run | None = None):
+    """The statements inside run under the interactive statement timeout, without JIT: nothing a person waits
+    for in a page (an estimate, a search over a large segment's members) may hold the database. Past the limit:
+    TooSlow; within edit `run` of an editor, a newer edit cancels them: Superseded.
+
+    JIT only pays for long analytic runs; on a designer's statement over a large FILTER it spent minutes (and
+    gigabytes) compiling expressions, so it is off here, per transaction, where its cost is all loss.
+    """
+    too_slow = TooSlow(what) if hint is None else TooSlow(what, hint)
+    connection = connections[using]
     if connection.vendor != "postgresql":
-        return _sqlite_fetch_one(connection, sql, params, run)
+        with _sqlite_bounded(connection, run, too_slow):
+            yield
+        return
     nested = connection.in_atomic_block
     try:
-        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid(), current_setting('statement_timeout'), current_setting('jit'), "
-                           "current_setting('application_name'), set_config('statement_timeout', %s, true), "
-                           "set_config('jit', 'off', true), set_config('application_name', %s, true)",
-                           [str(settings.INTERACTIVE_STATEMENT_TIMEOUT_MS), run.tag if run else APPLICATION_NAME])
-            pid, *saved = cursor.fetchone()[:4]
+        with transaction.atomic(using=using):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_backend_pid(), current_setting('statement_timeout'), current_setting('jit'), "
+                    "current_setting('application_name'), set_config('statement_timeout', %s, true), "
+                    "set_config('jit', 'off', true), set_config('application_name', %s, true)",
+                    [str(settings.INTERACTIVE_STATEMENT_TIMEOUT_MS), run.tag if run else APPLICATION_NAME])
+                pid, *saved = cursor.fetchone()[:4]
             if run and not _registry().update(run, {"pid": pid, "alias": connection.alias, "tag": run.tag}):
                 raise Superseded()
-            cursor.execute(sql, params)
-            row = cursor.fetchone()
+            yield
             if nested:  # set_config(..., true) lasts to the end of the enclosing transaction, not this savepoint
-                cursor.execute("SELECT set_config('statement_timeout', %s, true), set_config('jit', %s, true), "
-                               "set_config('application_name', %s, true)", saved)
-            return row
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT set_config('statement_timeout', %s, true), set_config('jit', %s, true), "
+                                   "set_config('application_name', %s, true)", saved)
     except OperationalError as exc:
         if isinstance(exc.__cause__, QueryCanceled):
-            raise (Superseded() if _superseded(run) else TooSlow()) from None
+            raise (Superseded() if _superseded(run) else too_slow) from None
         raise
     finally:
         if run:
             _registry().update(run, {})  # this backend no longer runs the edit's statement
 
 
-def _sqlite_fetch_one(connection, sql: str, params: list, run: Run | None) -> tuple:
+@contextmanager
+def _sqlite_bounded(connection, run: Run | None, too_slow: TooSlow):
     if _superseded(run):
         raise Superseded()
     deadline = time.monotonic() + settings.INTERACTIVE_STATEMENT_TIMEOUT_MS / 1000
@@ -229,49 +244,10 @@ def _sqlite_fetch_one(connection, sql: str, params: list, run: Run | None) -> tu
     connection.ensure_connection()
     connection.connection.set_progress_handler(stop, 10_000)
     try:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchone()
+        yield
     except OperationalError as exc:
         if "interrupted" in str(exc):
-            raise (Superseded() if _superseded(run) else TooSlow()) from None
+            raise (Superseded() if _superseded(run) else too_slow) from None
         raise
     finally:
         connection.connection.set_progress_handler(None, 0)
-
-
-@contextmanager
-def bounded_statements(*, using: str, what: str, hint: str):
-    """The ORM statements inside run under the interactive statement timeout, without JIT: a page a Viewer can
-    ask for (a search over a large segment's members) must not hold the database. Past the limit: TooSlow."""
-    connection = connections[using]
-    if connection.vendor != "postgresql":
-        deadline = time.monotonic() + settings.INTERACTIVE_STATEMENT_TIMEOUT_MS / 1000
-        connection.ensure_connection()
-        connection.connection.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
-        try:
-            yield
-        except OperationalError as exc:
-            if "interrupted" in str(exc):
-                raise TooSlow(what, hint) from None
-            raise
-        finally:
-            connection.connection.set_progress_handler(None, 0)
-        return
-    nested = connection.in_atomic_block
-    try:
-        with transaction.atomic(using=using):
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT current_setting('statement_timeout'), current_setting('jit'), "
-                               "set_config('statement_timeout', %s, true), set_config('jit', 'off', true)",
-                               [str(settings.INTERACTIVE_STATEMENT_TIMEOUT_MS)])
-                saved = cursor.fetchone()[:2]
-            yield
-            if nested:  # set_config(..., true) lasts to the end of the enclosing transaction, not this savepoint
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT set_config('statement_timeout', %s, true), set_config('jit', %s, true)",
-                                   saved)
-    except OperationalError as exc:
-        if isinstance(exc.__cause__, QueryCanceled):
-            raise TooSlow(what, hint) from None
-        raise

@@ -14,17 +14,10 @@ from django.db import connection, transaction
 from segments.estimates import TooSlow, clause_counts, estimate_size
 from segments.query import parse
 
+from .measure import best_of
+
 # Planner settings a hand-tuned statement may carry, as SET LOCAL inside its transaction.
 INDEX_ONLY = ("SET LOCAL enable_seqscan = off", "SET LOCAL enable_bitmapscan = off")
-
-
-def _timed(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return min(times)
 
 
 def _run(sql: str, params, settings=(), *, store: bool = False) -> Callable[[], None]:
@@ -60,14 +53,14 @@ def candidates(label: str, hand: str, params: list) -> list[tuple[str, str, list
 
 def best_of_candidates(label, hand, params, repeat) -> tuple[str, float, tuple, str, list]:
     """(name, seconds to count, settings, sql, params) of the fastest candidate."""
-    timed = [(_timed(_run(sql, p, settings), repeat), name, settings, sql, p)
+    timed = [(best_of(repeat, _run(sql, p, settings)), name, settings, sql, p)
              for name, sql, p, settings in candidates(label, hand, params)]
     seconds, name, settings, sql, p = min(timed, key=lambda row: row[0])
     return name, seconds, settings, sql, p
 
 
 def store_best(sql, params, settings, repeat) -> float:
-    return _timed(_run(sql, params, settings, store=True), repeat)
+    return best_of(repeat, _run(sql, params, settings, store=True))
 
 
 def designer_times(text: str, now, repeat: int) -> tuple[str, str]:
@@ -76,7 +69,7 @@ def designer_times(text: str, now, repeat: int) -> tuple[str, str]:
 
     def shown(fn):
         try:
-            return f"{_timed(fn, repeat) * 1000:,.0f} ms"
+            return f"{best_of(repeat, fn) * 1000:,.0f} ms"
         except TooSlow:
             return "timed out"
 
@@ -106,7 +99,7 @@ def measure_options(out, *, now, repeat: int, ms) -> None:
     lifetime = ("SELECT contact_id FROM {t} WHERE timestamp <= %s GROUP BY contact_id HAVING COUNT(*) >= 3", [now])
     out.write("  options, on EmailOpened's 'lifetime count' (opened >= 3 times, ever):")
     sql = lifetime[0].format(t="interactions_emailopened")
-    base = _timed(_run(sql, lifetime[1], INDEX_ONLY), repeat)
+    base = best_of(repeat, _run(sql, lifetime[1], INDEX_ONLY))
     out.write(f"    index-only scan, table as upkeep left it       {ms(base):>9}  "
               f"({heap_fetches(sql, lifetime[1], INDEX_ONLY):,} heap fetches)")
     with connection.cursor() as cursor:
@@ -116,7 +109,7 @@ def measure_options(out, *, now, repeat: int, ms) -> None:
         cursor.execute("CREATE INDEX ON benchmark_rollup (n)")
         cursor.execute("ANALYZE benchmark_rollup")
         built = time.perf_counter() - started
-    roll = _timed(_run("SELECT contact_id FROM benchmark_rollup WHERE n >= 3 AND last <= %s", [now]), repeat)
+    roll = best_of(repeat, _run("SELECT contact_id FROM benchmark_rollup WHERE n >= 3 AND last <= %s", [now]))
     with connection.cursor() as cursor:
         # What keeping it current costs per ingest: 25,000 new opens folded in.
         cursor.execute("CREATE TEMP TABLE benchmark_new AS SELECT contact_id FROM interactions_emailopened "
@@ -158,7 +151,7 @@ def measure_options(out, *, now, repeat: int, ms) -> None:
             row = []
             for table in ("interactions_emailopened", "benchmark_parted"):
                 sql = template.format(t=table)
-                row.append(min(_timed(_run(sql, params, s), repeat) for s in ((), INDEX_ONLY)))
+                row.append(min(best_of(repeat, _run(sql, params, s)) for s in ((), INDEX_ONLY)))
             out.write(f"    {name:<24} table {ms(row[0]):>9}   partitioned {ms(row[1]):>9}  "
                       f"ratio {row[1] / row[0]:.2f}")
     finally:

@@ -5,6 +5,10 @@ import time
 
 from django.db import connection, transaction
 
+from segments.evaluation import segment_evaluate
+from segments.query import compile_query, parse
+from segments.services import segment_sources
+
 
 def best_of(repeat, fn):
     times = []
@@ -45,3 +49,15 @@ def stored(sql, params, *, log=False):
 
 def ms(seconds):
     return f"{seconds * 1000:,.0f} ms" if seconds < 10 else f"{seconds:,.1f} s"
+
+
+def refresh_and_check(segments, rows, *, at) -> None:
+    """Refresh each segment as of `at` and add to its row the time, the run's mode and whether its members
+    equal a from-scratch count of the compiled query ("ok" / "WRONG")."""
+    for segment, row in zip(segments, rows, strict=True):
+        started = time.perf_counter()
+        run = segment_evaluate(segment_id=segment.pk, at=at)
+        t_refresh = time.perf_counter() - started
+        full_sql, full_params = compile_query(parse(segment.query), now=at, segments=segment_sources)
+        check = "ok" if run.members == scalar(f"SELECT COUNT(*) FROM ({full_sql}) AS f", full_params) else "WRONG"
+        row += [t_refresh, run.mode, check]

@@ -28,7 +28,7 @@ from segments.models import Segment
 from segments.query import compile_query, parse
 from segments.services import segment_create, segment_sources
 
-from .measure import best_of, count_of, ms, scalar, stored
+from .measure import best_of, count_of, ms, refresh_and_check, scalar, stored
 
 CONTACTS = "interactions_contact"
 DECIDERS = ("jobtitle STARTSWITH 'Chief' || jobtitle STARTSWITH 'VP' || jobtitle CONTAINS 'Director' || "
@@ -94,13 +94,7 @@ def benchmark_profiles(*, out, repeat: int, now, prefix: str, edits: int = 10_00
 
     later = now + timedelta(hours=1)
     with _edited_contacts(out, edits):
-        for segment, row in zip(segments, results, strict=True):
-            started = time.perf_counter()
-            run = segment_evaluate(segment_id=segment.pk, at=later)
-            t_refresh = time.perf_counter() - started
-            full_sql, full_params = compile_query(parse(segment.query), now=later, segments=segment_sources)
-            check = "ok" if run.members == scalar(f"SELECT COUNT(*) FROM ({full_sql}) AS f", full_params) else "WRONG"
-            row += [t_refresh, run.mode, check]
+        refresh_and_check(segments, results, at=later)
     out.write(f"  {'segment':<33} {'hand SQL':>9} {'compiled':>9} {'ratio':>5} {'hand+store':>10} {'+log':>9} "
               f"{'first eval':>10} {'ratio':>5} {'ratio':>5} {'members':>9} {'refresh':>9} {'mode':>11}  check")
     for label, t_hand, t_compiled, t_store, t_logged, t_first, members, t_refresh, mode, check in results:

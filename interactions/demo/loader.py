@@ -3,8 +3,6 @@ and constraints suspended during the load, executemany INSERT elsewhere."""
 
 from __future__ import annotations
 
-import queue
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db import connections, transaction
 
 from ..catalog import INTERACTION_TYPES
+from ..copying import CopyThread
 from ..models import INTERACTION_MODELS, RECORD_MODELS, Account, Contact
 from .generator import DemoData
 from .profiles import ACCOUNT_COLUMNS, CONTACT_COLUMNS, DemoProfiles
@@ -55,39 +54,17 @@ class _CopyWriter(_Writer):
 
     def __init__(self, cursor, batch_rows: int):
         super().__init__(cursor, batch_rows)
-        self.connection = cursor.cursor.connection  # psycopg's, usable from another thread
-        self.queue: queue.Queue = queue.Queue(maxsize=4)
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, name="seed-demo-copy", daemon=True)
-        self.thread.start()
-
-    def _run(self):
-        with self.connection.cursor() as cursor:
-            while (item := self.queue.get()) is not None:
-                if self.error is not None:
-                    continue  # drain, so that the producer never blocks
-                sql, text = item
-                try:
-                    with cursor.copy(sql) as copy:
-                        copy.write(text)
-                except BaseException as exc:  # noqa: BLE001 - handed to the main thread
-                    self.error = exc
+        self.copier = CopyThread(cursor.cursor.connection, name="seed-demo-copy", depth=4)
 
     def write(self, table: str, columns: list[str], rows: list) -> None:
         self.write_lines(table, columns, ["\t".join(["\\N" if v is None else str(v) for v in row]) for row in rows])
 
     def write_lines(self, table: str, columns: list[str], lines: list[str]) -> None:
-        if self.error is not None:
-            self.close()
-        self.queue.put((f"COPY {table} ({', '.join(columns)}) FROM STDIN", "\n".join(lines) + "\n"))
+        self.copier.put(f"COPY {table} ({', '.join(columns)}) FROM STDIN", "\n".join(lines) + "\n")
 
     def close(self) -> None:
         """Wait until everything queued is written; raise what went wrong, if anything."""
-        if self.thread.is_alive():
-            self.queue.put(None)
-            self.thread.join()
-        if self.error is not None:
-            raise self.error
+        self.copier.close()
 
 
 class _InsertWriter(_Writer):

@@ -28,7 +28,7 @@ from django.utils import timezone
 from designer.management import limits_benchmark as limits
 from designer.management.designer_benchmark import benchmark_round_trip
 from designer.management.feedback_benchmark import benchmark_feedback, issue_shapes
-from designer.management.measure import best_of, count_of, ms, scalar, stored
+from designer.management.measure import best_of, count_of, ms, refresh_and_check, scalar, stored
 from designer.management.profile_benchmark import benchmark_profiles
 from designer.management.workers_benchmark import benchmark_workers
 from interactions import maintenance
@@ -319,13 +319,7 @@ class Command(BaseCommand):
         self._arrive(refresh_rows)
         fetches.append(limits.heap_fetches(*lifetime))
         later = self.now + timedelta(hours=1)
-        for segment, row in zip(segments, results, strict=True):
-            started = time.perf_counter()
-            run = segment_evaluate(segment_id=segment.pk, at=later)
-            t_refresh = time.perf_counter() - started
-            full_sql, full_params = compile_query(parse(segment.query), now=later, segments=segment_sources)
-            check = "ok" if run.members == scalar(f"SELECT COUNT(*) FROM ({full_sql}) AS f", full_params) else "WRONG"
-            row += [t_refresh, run.mode, check]
+        refresh_and_check(segments, results, at=later)
         vacuumed = ", ".join(maintenance.vacuum_needed())
         fetches.append(limits.heap_fetches(*lifetime))
         self.stdout.write(header)
