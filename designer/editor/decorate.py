@@ -13,6 +13,20 @@ from .rows import ClauseRow, DesignerState, walk
 from .vocabulary import IN, IN_LABEL, OPERATOR_LABELS, VALUELESS
 
 
+def describe_row(row: ClauseRow, fld) -> FieldKind:
+    """What every clause row shows of its field (an interaction field or a profile attribute, None while none is
+    chosen): the operators of its kind, whether it takes no value or a list, its input. Returns the kind."""
+    kind = fld.kind if fld else FieldKind.STRING
+    row.fieldobj = fld
+    row.ops = OPERATOR_LABELS[kind]
+    if row.op == IN and all(op != IN for op, _ in row.ops):  # a list of instants read from the query text
+        row.ops = (*row.ops, (IN, IN_LABEL))
+    row.valueless = row.op in VALUELESS
+    row.multi = row.op == IN
+    row.input_kind = kind.value
+    return kind
+
+
 def decorate(state: DesignerState) -> None:
     """Attach what the template needs to each row: the field, its operators, value widgets, record names."""
     itype = state.itype
@@ -21,14 +35,7 @@ def decorate(state: DesignerState) -> None:
         if not isinstance(row, ClauseRow):
             continue
         fld = itype.field(row.field) if row.field else None
-        kind = fld.kind if fld else FieldKind.STRING
-        row.fieldobj = fld
-        row.ops = OPERATOR_LABELS[kind]
-        if row.op == IN and all(op != IN for op, _ in row.ops):  # a list of instants read from the query text
-            row.ops = (*row.ops, (IN, IN_LABEL))
-        row.valueless = row.op in VALUELESS
-        row.multi = row.op == IN
-        row.input_kind = kind.value
+        describe_row(row, fld)
         row.record = fld.record if fld else None
         if row.record:
             for value in row.values:

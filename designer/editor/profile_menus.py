@@ -9,9 +9,10 @@ from interactions.catalog import Attribute, FieldKind, entity
 from interactions.models import CustomAttribute
 from segments.query.nodes import COMPARES
 
+from .decorate import describe_row
 from .profile import DATE_FUNCTION, DATE_KINDS, ENTITY_CHOICES, UNIT_CHOICES, WHEN_CHOICES, ProfileState
 from .rows import ClauseRow, walk
-from .vocabulary import IN, IN_LABEL, OPERATOR_LABELS, VALUELESS
+from .vocabulary import OPERATOR_LABELS
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 BOOLEAN_CHOICES = (("True", "yes"), ("False", "no"))
@@ -38,14 +39,7 @@ def decorate_profile(state: ProfileState, menus: dict[str, list[Attribute]] | No
 
 
 def _decorate_row(row, attribute: Attribute | None) -> None:
-    kind = attribute.kind if attribute else FieldKind.STRING
-    row.fieldobj = attribute
-    row.ops = OPERATOR_LABELS[kind]
-    if row.op == IN and all(op != IN for op, _ in row.ops):  # a list of dates read from the query text
-        row.ops = (*row.ops, (IN, IN_LABEL))
-    row.valueless = row.op in VALUELESS
-    row.multi = row.op == IN
-    row.input_kind = kind.value
+    kind = describe_row(row, attribute)
     row.record = None
     row.dated = kind in DATE_KINDS and not row.multi
     row.whens = (*WHEN_CHOICES, DATE_FUNCTION) if row.when == DATE_FUNCTION[0] else WHEN_CHOICES
