@@ -6,6 +6,8 @@
 A periodic task runs the last two; all three are no-ops on SQLite.
 """
 
+from concurrent.futures import ThreadPoolExecutor
+
 from django.db import connection
 
 _PREFIXES = ("interactions\\_%", "segments\\_%")
@@ -46,15 +48,31 @@ def _tables(where: str, params) -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def analyze_changed(*, fraction: float = 0.1) -> list[str]:
-    """ANALYZE the tables with more than `fraction` of their rows changed since the last ANALYZE."""
+def analyze_changed(*, fraction: float = 0.1, parallel: int = 1) -> list[str]:
+    """ANALYZE the tables with more than `fraction` of their rows changed since the last ANALYZE.
+
+    With `parallel` > 1, outside a transaction, that many connections share the tables (after a bulk load,
+    each ANALYZE is CPU-bound in its own backend). Inside one, the other connections would wait on its locks.
+    """
     if not _postgresql():
         return []
     tables = _tables("s.n_mod_since_analyze > GREATEST(1000, c.reltuples * %s)", [fraction])
+    if parallel > 1 and not connection.in_atomic_block:
+        with ThreadPoolExecutor(parallel, thread_name_prefix="analyze") as pool:
+            list(pool.map(_analyze_on_own_connection, tables))
+        return tables
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f'ANALYZE "{table}"')
     return tables
+
+
+def _analyze_on_own_connection(table: str) -> None:
+    try:
+        with connection.cursor() as cursor:  # this thread's own connection
+            cursor.execute(f'ANALYZE "{table}"')
+    finally:
+        connection.close()
 
 
 def vacuum_needed(*, fraction: float = 0.2, inserted: int = INSERTS_PER_VACUUM) -> list[str]:

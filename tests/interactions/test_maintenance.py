@@ -37,7 +37,14 @@ def test_an_ingest_summarizes_the_brin_ranges_it_filled(tmp_path):
     assert unsummarized_ranges(table) > 0
 
 
-def test_changed_tables_are_analyzed_and_dead_rows_vacuumed():
+def last_analyzed(table):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = %s", [table])
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.parametrize("parallel", [1, 2], ids=["one connection", "two connections"])
+def test_changed_tables_are_analyzed_and_dead_rows_vacuumed(parallel):
     table = INTERACTION_MODELS["EmailClicked"]._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute("INSERT INTO interactions_contact (contact_id, fullname, emailaddress1) "
@@ -45,8 +52,11 @@ def test_changed_tables_are_analyzed_and_dead_rows_vacuumed():
         cursor.execute(f"INSERT INTO {table} (interaction_id, contact_id, timestamp) SELECT gen_random_uuid(), "
                        "'00000000-0000-0000-0000-000000000001', now() FROM generate_series(1, 5000)")
     flush_statistics()
-    assert table in maintenance.analyze_changed()
-    assert table not in maintenance.analyze_changed()
+    before = last_analyzed(table)
+    assert table in maintenance.analyze_changed(parallel=parallel)
+    flush_statistics()
+    assert last_analyzed(table) not in (None, before)
+    assert table not in maintenance.analyze_changed(parallel=parallel)
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table}")
     flush_statistics()

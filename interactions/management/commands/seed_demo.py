@@ -82,7 +82,7 @@ class Command(BaseCommand):
         finally:
             bar.close()
         if database == "default":
-            analyze_changed()  # the planner should know the new sizes at once, autovacuum or not
+            analyze_changed(parallel=2)  # the planner should know the new sizes at once, autovacuum or not
         width = max((len(name) for name in result.inserted), default=0)
         for name, n in sorted(result.inserted.items(), key=lambda item: -item[1]):
             self.stdout.write(f"  {name:<{width}}  {n:>12,}")
