@@ -98,6 +98,41 @@ def test_a_failed_run_leaves_the_previous_membership_exactly_as_it_was(monkeypat
     assert "no_such_table" in segment.last_error
 
 
+@pytest.mark.postgresql
+def test_a_first_evaluation_that_fails_midway_writes_no_member_and_no_change(monkeypatch):
+    # A first evaluation inserts the query's rows straight into the membership: a failure after some rows
+    # must still leave nothing behind.
+    for name in ("Ada", "Bob", "Cyd"):
+        contact(name)
+    segment = segment_create(name="Everyone", query_text=CLICKED_45)
+
+    def breaks_on_bob(*args, **kwargs):
+        return ("SELECT CASE WHEN fullname = 'Bob' THEN (1 / (length(fullname) - 3))::text::uuid ELSE contact_id "
+                "END AS contact_id FROM interactions_contact"), []
+
+    monkeypatch.setattr(evaluation, "compile_query", breaks_on_bob)
+    with pytest.raises(Exception, match="division by zero"):
+        segment_evaluate(segment_id=segment.pk, at=T0)
+    assert not Membership.objects.exists() and not MembershipChange.objects.exists()
+    segment.refresh_from_db()
+    assert (segment.status, segment.member_count) == ("failed", None)
+
+
+def test_a_full_run_after_every_member_left_enters_them_again_once():
+    ada = contact("Ada")
+    interact("EmailClicked", ada, at=T0)
+    segment = segment_create(name="Clickers", query_text=CLICKED_45)
+    segment_evaluate(segment_id=segment.pk, at=T0 + days(1))
+    segment_evaluate(segment_id=segment.pk, at=T0 + days(50), full=True)
+    assert members(segment) == set()
+    interact("EmailClicked", ada, at=T0 + days(49))
+    again = segment_evaluate(segment_id=segment.pk, at=T0 + days(50), full=True)
+    assert members(segment) == {"Ada"}
+    assert (again.members, again.added, again.removed) == (1, 1, 0)
+    changes = MembershipChange.objects.filter(segment=segment).order_by("id")
+    assert [c.change for c in changes] == ["entered", "exited", "entered"]
+
+
 def test_a_run_for_an_outdated_version_stops_early(monkeypatch):
     interact("EmailClicked", contact("Ada"), at=T0)
     segment = segment_create(name="Clickers", query_text=CLICKED_45)
