@@ -86,7 +86,7 @@ def combined_tables(scales: list[dict]) -> list[str]:
             figures = [scale["shapes"].get(shape) for scale in scales]
             row = [shape, *(cell(f, key) for f in figures)]
             if growing and grows:
-                row.append(_growth(*(MISSING if f is None else f.get(key) for f in (figures[0], figures[-1]))))
+                row.append(_growth((figures[0] or {}).get(key), (figures[-1] or {}).get(key)))
             rows.append(row)
         tables.append((title, rows))
     # One width per column across the tables, so that a scale's figures line up from one table to the next.
