@@ -63,18 +63,19 @@ def store_best(sql, params, settings, repeat) -> float:
     return best_of(repeat, _run(sql, params, settings, store=True))
 
 
-def designer_times(text: str, now, repeat: int) -> tuple[str, str]:
-    """The estimate's and the per-clause counts' server times, as the designer runs them (or why not)."""
+def designer_times(text: str, now, repeat: int) -> tuple[float | str | None, float | str | None]:
+    """The estimate's and the per-clause counts' server times in seconds, as the designer runs them, or
+    "timed out"; per-clause is None for a shape without a FILTER (nothing to count per clause)."""
     node = parse(text)
 
-    def shown(fn):
+    def timed(fn):
         try:
-            return f"{best_of(repeat, fn) * 1000:,.0f} ms"
+            return best_of(repeat, fn)
         except TooSlow:
             return "timed out"
 
-    estimate = shown(lambda: estimate_size(node=node))
-    per_clause = shown(lambda: clause_counts(node=node, at=now)) if ".FILTER(" in text else "-"
+    estimate = timed(lambda: estimate_size(node=node))
+    per_clause = timed(lambda: clause_counts(node=node, at=now)) if ".FILTER(" in text else None
     return estimate, per_clause
 
 

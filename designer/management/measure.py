@@ -51,6 +51,13 @@ def ms(seconds):
     return f"{seconds * 1000:,.0f} ms" if seconds < 10 else f"{seconds:,.1f} s"
 
 
+def shown(figure) -> str:
+    """A figure that may be seconds, the reason there is none ("timed out"), or None (does not apply)."""
+    if figure is None:
+        return "-"
+    return ms(figure) if isinstance(figure, int | float) else figure
+
+
 def refresh_and_check(segments, rows, *, at) -> None:
     """Refresh each segment as of `at` and add to its row the time, the run's mode and whether its members
     equal a from-scratch count of the compiled query ("ok" / "WRONG")."""

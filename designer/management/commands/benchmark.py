@@ -28,8 +28,9 @@ from django.utils import timezone
 from designer.management import limits_benchmark as limits
 from designer.management.designer_benchmark import benchmark_round_trip
 from designer.management.feedback_benchmark import benchmark_feedback, issue_shapes
-from designer.management.measure import best_of, count_of, ms, refresh_and_check, scalar, stored
+from designer.management.measure import best_of, count_of, ms, refresh_and_check, scalar, shown, stored
 from designer.management.profile_benchmark import benchmark_profiles
+from designer.management.scales_benchmark import benchmark_scales, write_results
 from designer.management.workers_benchmark import benchmark_workers
 from interactions import maintenance
 from interactions.catalog import INTERACTION_TYPES, interaction_type
@@ -50,7 +51,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--sections", default="import,query,segments,designer",
                             help="comma-separated: import, seed, query, segments, profile, designer, feedback, "
-                                 "workers")
+                                 "workers, scales")
         parser.add_argument("--import-rows", type=int, default=200_000)
         parser.add_argument("--seed-rows", type=int, default=1_000_000)
         parser.add_argument("--refresh-rows", type=int, default=100_000)
@@ -61,9 +62,21 @@ class Command(BaseCommand):
                             help="workers: the Redis the worker processes take their tasks from")
         parser.add_argument("--worker-segments", type=int, default=200, help="workers: live segments to refresh")
         parser.add_argument("--worker-processes", default="1,2,4", help="workers: the rounds' process counts")
+        parser.add_argument("--results-json", help="segments: also write each shape's figures (seconds) to this file")
+        parser.add_argument("--scale-databases", default="",
+                            help="scales: comma-separated database names on DATABASE_URL's server (or postgres:// "
+                                 "URLs), each seeded at another size; the segments section runs on each")
 
     def handle(self, *args, sections, import_rows, seed_rows, refresh_rows, profile_edits, repeat, broker_url,
-               worker_segments, worker_processes, **options):
+               worker_segments, worker_processes, results_json, scale_databases, **options):
+        wanted = [s.strip() for s in sections.split(",") if s.strip()]
+        if "scales" in wanted and wanted != ["scales"]:
+            raise CommandError("the scales section runs alone: it runs the segments section on each database",
+                               returncode=2)
+        if wanted == ["scales"]:
+            # Each scale's own run checks and tidies its database; this one need not be seeded at all.
+            return benchmark_scales([d.strip() for d in scale_databases.split(",") if d.strip()], repeat=repeat,
+                                    refresh_rows=refresh_rows, out=self.stdout)
         if connection.vendor != "postgresql":
             raise CommandError("the benchmark measures the production path: set DATABASE_URL to PostgreSQL",
                                returncode=2)
@@ -71,6 +84,8 @@ class Command(BaseCommand):
         if contacts == 0:
             raise CommandError("the database is empty: run seed_demo first (see --help)", returncode=2)
         self.repeat = repeat
+        self.contacts = contacts
+        self.results_json = results_json
         self.profile_edits = profile_edits
         self.workers = {"broker_url": broker_url, "segments": worker_segments,
                         "process_counts": [int(n) for n in worker_processes.split(",")]}
@@ -84,7 +99,6 @@ class Command(BaseCommand):
         maintenance.vacuum_needed()
         maintenance.analyze_changed()
         self.rebuild_brin()
-        wanted = [s.strip() for s in sections.split(",") if s.strip()]
         for section in wanted:
             getattr(self, f"section_{section}")(import_rows=import_rows, seed_rows=seed_rows,
                                                 refresh_rows=refresh_rows)
@@ -102,7 +116,11 @@ class Command(BaseCommand):
     def sample_contacts(self, n=20_000):
         with connection.cursor() as cursor:
             cursor.execute("SELECT contact_id FROM interactions_contact TABLESAMPLE SYSTEM (5) LIMIT %s", [n])
-            return [row[0] for row in cursor.fetchall()]
+            rows = cursor.fetchall()
+            if not rows:  # a table of a few pages often has none in a 5% page sample
+                cursor.execute("SELECT contact_id FROM interactions_contact LIMIT %s", [n])
+                rows = cursor.fetchall()
+            return [row[0] for row in rows]
 
     def busiest(self, table, column):
         return scalar(f"SELECT {column} FROM {table} WHERE {column} IS NOT NULL GROUP BY {column} "
@@ -324,6 +342,15 @@ class Command(BaseCommand):
         refresh_and_check(segments, results, at=later)
         vacuumed = ", ".join(maintenance.vacuum_needed())
         fetches.append(limits.heap_fetches(*lifetime))
+        # Each shape's figures (seconds), for --results-json and the scales section's tables.
+        keys = ("hand_sql", "compiled", "hand_store", "hand_store_log", "first_eval", "members", "refresh",
+                "refresh_mode", "refresh_check")
+        figures = {row[0]: {**dict(zip(keys, row[1:], strict=True)), "best_sql_name": None, "best_sql": None,
+                            "best_store_log": None, "ratio": None, "estimate": None, "per_clause": None}
+                   for row in results}
+        for label, name, t_best, t_best_logged, t_first, estimate, per_clause in best:
+            figures[label].update(best_sql_name=name, best_sql=t_best, best_store_log=t_best_logged,
+                                  ratio=t_first / t_best_logged, estimate=estimate, per_clause=per_clause)
         self.stdout.write(header)
         for label, t_hand, t_compiled, t_store, t_logged, t_first, members, t_refresh, mode, check in results:
             self.stdout.write(
@@ -340,7 +367,8 @@ class Command(BaseCommand):
         for (label, name, t_best, t_best_logged, t_first, estimate, per_clause), row in zip(best, results,
                                                                                             strict=False):
             self.stdout.write(f"  {label:<20} {name:<36} {ms(t_best):>9} {ms(t_best_logged):>10} {ms(t_first):>10} "
-                              f"{t_first / t_best_logged:>5.2f} {ms(row[7]):>9} {estimate:>9} {per_clause:>10}")
+                              f"{t_first / t_best_logged:>5.2f} {ms(row[7]):>9} {shown(estimate):>9} "
+                              f"{shown(per_clause):>10}")
         self.stdout.write(f"  visibility map: the lifetime shape's index-only scan made {fetches[0]:,} heap fetches "
                           f"before the {refresh_rows:,} new rows, {fetches[1]:,} after them; upkeep "
                           f"(maintenance.vacuum_needed) then vacuumed {vacuumed or 'nothing'} and it made "
@@ -353,6 +381,9 @@ class Command(BaseCommand):
         Segment.objects.filter(name__startswith=PREFIX).delete()
         maintenance.vacuum_needed()
         self.rebuild_brin()
+        if self.results_json:
+            write_results(self.results_json, database=connection.settings_dict["NAME"], contacts=self.contacts,
+                          shapes=figures)
 
     def section_profile(self, **_):
         benchmark_profiles(out=self.stdout, repeat=self.repeat, now=self.now, prefix=PREFIX, edits=self.profile_edits)
