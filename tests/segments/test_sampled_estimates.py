@@ -204,21 +204,23 @@ def test_per_restriction_counts_are_sampled_like_the_estimate(settings):
     assert sampled["count"].low <= exact["count"] <= sampled["count"].high
 
 
-def test_the_sampled_difference_counts_the_sampled_contacts_entering_and_leaving(settings):
-    per_contact = _seed(random.Random(11), 3_000)
+@pytest.mark.parametrize("level", LEVELS, ids=lambda level: level.label)
+def test_the_sampled_difference_counts_the_sampled_contacts_entering_and_leaving(settings, level):
+    per_contact = _seed(random.Random(11), 3_000, sampled=60)
     ids = sorted(per_contact)
     members = set(ids[::2])  # the live membership: every other contact, whatever it did
     segment = Segment.objects.create(name="live", query=OPENED.format(k=1), state=Segment.State.LIVE,
                                      evaluated_version=1)
     Membership.objects.bulk_create(Membership(segment=segment, contact_id=i, since=T0) for i in members)
     settings.ESTIMATE_EXACT_BELOW = 0
+    settings.ESTIMATE_SAMPLE_TARGET = math.ceil(len(ids) * level.fraction)  # this level, not a coarser one
     result = estimate_size(node=parse(OPENED.format(k=1)), segment=segment)
     selected = {i for i, k in per_contact.items() if k >= 1}
-    sample = sum(in_sample(i, COARSE) for i in ids)
+    sample = sum(in_sample(i, level) for i in ids)
     for key, true in (("count", selected), ("added", selected - members), ("removed", members - selected)):
         figure = result[key]
         assert not figure.exact
-        assert figure == scaled(hits=sum(in_sample(i, COARSE) for i in true), sample=sample, population=len(ids))
+        assert figure == scaled(hits=sum(in_sample(i, level) for i in true), sample=sample, population=len(ids))
     exact = estimate_size(node=parse(OPENED.format(k=1)), segment=segment, exact=True)
     assert (exact["count"], exact["added"], exact["removed"]) == (
         len(selected), len(selected - members), len(members - selected))
