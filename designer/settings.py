@@ -274,7 +274,7 @@ INTERACTIVE_STATEMENT_TIMEOUT_MS = int(os.environ.get("INTERACTIVE_STATEMENT_TIM
 # and the exact count follows (segments/sampling.py).
 ESTIMATE_EXACT_BELOW = int(os.environ.get("ESTIMATE_EXACT_BELOW", "100000"))
 # The sample estimated over is the coarsest (1/64, 1/256, 1/1024) expected to hold at most this many contacts:
-# more is more precise and slower (about 15-60 ms per 16,000 sampled contacts).
+# more is more precise and slower (an estimate's time grows about as the sampled contacts).
 ESTIMATE_SAMPLE_TARGET = int(os.environ.get("ESTIMATE_SAMPLE_TARGET", "20000"))
 # Seconds the number of contacts (the population a sampled count is scaled to) is reused before a recount.
 ESTIMATE_POPULATION_SECONDS = int(os.environ.get("ESTIMATE_POPULATION_SECONDS", "60"))

@@ -29,6 +29,10 @@ inline. An unknown name or a reference cycle is a QueryValidationError.
 statement then only considers those contacts. Incremental refresh uses it to recompute just the contacts
 that new or window-crossing interactions touched.
 
+`sample` (optional) names the SQL function of one level of segments.sampling.LEVELS (the caller's choice from
+that table, never text from a query; checked here to be one of that family of names, since this package may
+not import it): the statement then only considers that sample's contacts, and reads its partial indexes.
+
 Dialects: "postgresql" (uuid.UUID and aware datetime parameters) and "sqlite" (Django stores uuids as
 32-char hex and datetimes as naive UTC text `str(dt)`, so parameters take those forms and text order
 is time order). `now` is always an argument, never read from the clock; the window start is computed
