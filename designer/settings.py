@@ -270,9 +270,12 @@ SEGMENT_QUEUE_TIMEOUT = int(os.environ.get("SEGMENT_QUEUE_TIMEOUT", "900"))
 SEGMENT_RUN_TIMEOUT = int(os.environ.get("SEGMENT_RUN_TIMEOUT", "1800"))
 # The designer's statements (estimate, difference, per-restriction counts, explain) stop after this.
 INTERACTIVE_STATEMENT_TIMEOUT_MS = int(os.environ.get("INTERACTIVE_STATEMENT_TIMEOUT_MS", "5000"))
-# Below this many contacts the designer counts exactly; above, it estimates over the 1/64 sample of contacts
-# first and the exact count follows (segments/sampling.py).
+# Below this many contacts the designer counts exactly; above, it estimates over a sample of contacts first
+# and the exact count follows (segments/sampling.py).
 ESTIMATE_EXACT_BELOW = int(os.environ.get("ESTIMATE_EXACT_BELOW", "100000"))
+# The sample estimated over is the coarsest (1/64, 1/256, 1/1024) expected to hold at most this many contacts:
+# more is more precise and slower (an estimate's time grows about as the sampled contacts).
+ESTIMATE_SAMPLE_TARGET = int(os.environ.get("ESTIMATE_SAMPLE_TARGET", "20000"))
 # Seconds the number of contacts (the population a sampled count is scaled to) is reused before a recount.
 ESTIMATE_POPULATION_SECONDS = int(os.environ.get("ESTIMATE_POPULATION_SECONDS", "60"))
 # Refreshes recompute only the contacts that changed; a full evaluation still runs at least this often.

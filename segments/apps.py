@@ -1,7 +1,9 @@
+from functools import partial
+
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
 
-from .sampling import sqlite_in_sample
+from .sampling import LEVELS, sqlite_in_sample
 
 
 class SegmentsConfig(AppConfig):
@@ -23,6 +25,8 @@ class SegmentsConfig(AppConfig):
 
 
 def _sqlite_functions(sender, connection, **kwargs):
-    """SQLite has no MD5: sampled estimates call this Python twin of PostgreSQL's sd_contact_sampled."""
+    """SQLite has no MD5: sampled estimates call these Python twins of PostgreSQL's sampling functions."""
     if connection.vendor == "sqlite":
-        connection.connection.create_function("sd_contact_sampled", 1, sqlite_in_sample, deterministic=True)
+        for level in LEVELS:
+            connection.connection.create_function(level.function, 1, partial(sqlite_in_sample, level=level),
+                                                  deterministic=True)

@@ -32,7 +32,7 @@ from .query.compiler import (
 from .query.nodes import clauses, is_one_of
 from .query.printer import value_text
 from .query.validator import restrictions
-from .sampling import Figure, scaled
+from .sampling import Figure, Level, choose_level, scaled
 from .services import segment_sources
 
 __all__ = ["Superseded", "TooSlow", "clause_counts", "estimate_size"]
@@ -50,13 +50,16 @@ def _population() -> int:
     return population
 
 
-def _sampling(exact: bool | None) -> int | None:
-    """The population to scale sampled counts to, or None to count exactly: asked for (`exact=True`), or the
-    population is below ESTIMATE_EXACT_BELOW, where counting everyone is cheap."""
+def _sampling(exact: bool | None) -> tuple[int, Level] | None:
+    """The population to scale sampled counts to and the sample to count (about ESTIMATE_SAMPLE_TARGET
+    contacts of it), or None to count exactly: asked for (`exact=True`), or the population is below
+    ESTIMATE_EXACT_BELOW, where counting everyone is cheap."""
     if exact:
         return None
     population = _population()
-    return population if exact is False or population >= settings.ESTIMATE_EXACT_BELOW else None
+    if exact is None and population < settings.ESTIMATE_EXACT_BELOW:
+        return None
+    return population, choose_level(population, target=settings.ESTIMATE_SAMPLE_TARGET)
 
 
 def estimate_size(*, node, segment=None, exact: bool | None = None) -> dict:
@@ -65,21 +68,33 @@ def estimate_size(*, node, segment=None, exact: bool | None = None) -> dict:
     Each is a `Figure`: exact, or scaled from the sample with its interval (see `_sampling` for which).
     """
     now = timezone.now()
-    population = _sampling(exact)
-    sample = population is not None
-    result = {"count": None, "added": None, "removed": None, "exact": not sample}
+    sampling = _sampling(exact)
+    result = {"count": None, "added": None, "removed": None, "exact": sampling is None}
     dialect = _connection().vendor
     if segment is not None and segment.is_live and segment.evaluated_version is not None:
         sql, params = compile_difference(node, segment_id=segment.pk, now=now, dialect=dialect,
-                                         segments=segment_sources, sample=sample)
+                                         segments=segment_sources, sample=_function(sampling))
         row = _fetch_one(sql, params)
-        figures = [scaled(hits=n, sample=row[3], population=population) if sample else Figure(n) for n in row[:3]]
-        result["count"], result["added"], result["removed"] = figures
+        result["count"], result["added"], result["removed"] = _figures(row, 3, sampling)
     else:
-        sql, params = compile_count(node, now=now, dialect=dialect, segments=segment_sources, sample=sample)
+        sql, params = compile_count(node, now=now, dialect=dialect, segments=segment_sources,
+                                    sample=_function(sampling))
         row = _fetch_one(sql, params)
-        result["count"] = scaled(hits=row[0], sample=row[1], population=population) if sample else Figure(row[0])
+        (result["count"],) = _figures(row, 1, sampling)
     return result
+
+
+def _function(sampling: tuple[int, Level] | None) -> str | None:
+    """The SQL function the compiler restricts to the sample with, if sampled."""
+    return None if sampling is None else sampling[1].function
+
+
+def _figures(row: tuple, n: int, sampling: tuple[int, Level] | None) -> list[Figure]:
+    """The row's first `n` counts: as counted, or scaled to the population from the sampled contacts, which
+    the next column counts (the compiler's sampled statements add it)."""
+    if sampling is None:
+        return [Figure(hits) for hits in row[:n]]
+    return [scaled(hits=hits, sample=row[n], population=sampling[0]) for hits in row[:n]]
 
 
 def restriction_text(item: Clause | Group) -> str:
@@ -145,13 +160,13 @@ def clause_counts(*, node, limit: int = 12, at: datetime | None = None, exact: b
     itype = interaction_type(node.type)
     items = restrictions(node.filter)[:limit]
     names = record_names(items, itype)
-    population = _sampling(exact)
+    sampling = _sampling(exact)
     counts = []
     for item in items:
         probe = Behavioral(node.type, Group("AND", (item,)), Having("COUNT", None, ">=", 1, node.having.window))
-        sql, params = compile_count(probe, now=now, dialect=_connection().vendor, sample=population is not None)
+        sql, params = compile_count(probe, now=now, dialect=_connection().vendor, sample=_function(sampling))
         row = _fetch_one(sql, params)
-        count = Figure(row[0]) if population is None else scaled(hits=row[0], sample=row[1], population=population)
+        (count,) = _figures(row, 1, sampling)
         counts.append({"text": restriction_text(item), "sentence": restriction_sentence(item, itype, names),
                        "count": count})
     return counts

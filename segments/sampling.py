@@ -1,9 +1,13 @@
-"""The fixed, uniform sample of contacts behind live estimates, and what a count over it says about all contacts.
+"""The fixed, uniform samples of contacts behind live estimates, and what a count over one says about all contacts.
 
-A contact is sampled when the MD5 of its id (as `str(uuid)`) starts with 00-03: 1/64 of the contacts, fixed
-(the same contacts in every estimate, so figures do not jitter between edits) and uniform (a hash, whatever
-made the ids). The compiler restricts a statement to it (`sample=True`) with the SQL function
-sd_contact_sampled, which partial indexes on every table serve (migration segments/0006).
+A contact is in a sample when the MD5 of its id (as `str(uuid)`) starts with one of the level's hex prefixes:
+fixed (the same contacts in every estimate, so figures do not jitter between edits) and uniform (a hash,
+whatever made the ids). There are nested levels, 1/64, 1/256 and 1/1024 of the contacts (`LEVELS`), each a
+subset of the coarser one; an estimate counts the coarsest level whose expected size (population × fraction)
+is at most the target (`choose_level`), so that its cost stays about the same as the contacts grow (a 1/64
+sample of 10 million contacts would be 156,000 of them). The compiler restricts a statement to a level with
+its SQL function (`sample=level.function`), which partial indexes on every table serve (migrations
+segments/0006 and 0007).
 
 A count over the sample is scaled to the population with a 95% Wilson score interval for the proportion of
 sampled contacts selected (a sample of n of N contacts: given n, a simple random sample), with the finite
@@ -16,21 +20,55 @@ from __future__ import annotations
 import hashlib
 import math
 import uuid
+from dataclasses import dataclass
 
-SAMPLED_PREFIXES = frozenset({"00", "01", "02", "03"})
-SAMPLE_FRACTION = len(SAMPLED_PREFIXES) / 256
 CONFIDENCE = 0.95
 Z = 1.959963984540054  # the standard normal quantile of 0.975
 
 
-def in_sample(contact_id: uuid.UUID) -> bool:
-    """Whether the contact is in the sample: the database's sd_contact_sampled, in Python."""
-    return hashlib.md5(str(contact_id).encode()).hexdigest()[:2] in SAMPLED_PREFIXES
+@dataclass(frozen=True)
+class Level:
+    """One sample: the contacts whose id's MD5 hex digest starts with one of `prefixes` (all of one length),
+    told in SQL by `function` (created by the migrations, so the name must match theirs)."""
+
+    function: str
+    prefixes: frozenset[str]
+
+    @property
+    def digits(self) -> int:
+        return len(next(iter(self.prefixes)))
+
+    @property
+    def fraction(self) -> float:
+        return len(self.prefixes) / 16 ** self.digits
+
+    @property
+    def label(self) -> str:
+        return f"1/{round(1 / self.fraction)}"
 
 
-def sqlite_in_sample(stored: str | None) -> int:
-    """sd_contact_sampled on SQLite, where a UUID is stored as 32 hex digits (registered in segments/apps.py)."""
-    return int(stored is not None and in_sample(uuid.UUID(stored)))
+# Coarsest first; each level's prefixes extend some of the previous level's, so it is a subset of it.
+LEVELS = (
+    Level("sd_contact_sampled", frozenset({"00", "01", "02", "03"})),  # 1/64, migration 0006
+    Level("sd_contact_sampled_256", frozenset({"00"})),  # migration 0007
+    Level("sd_contact_sampled_1024", frozenset({"000", "001", "002", "003"})),  # migration 0007
+)
+
+
+def choose_level(population: int, *, target: int) -> Level:
+    """The coarsest level whose expected sample of `population` contacts is at most `target` contacts (the
+    finest past that): the most precise sample that is still about as quick to count as `target` contacts."""
+    return next((level for level in LEVELS if population * level.fraction <= target), LEVELS[-1])
+
+
+def in_sample(contact_id: uuid.UUID, level: Level) -> bool:
+    """Whether the contact is in the level's sample: the database's `level.function`, in Python."""
+    return hashlib.md5(str(contact_id).encode()).hexdigest()[:level.digits] in level.prefixes
+
+
+def sqlite_in_sample(stored: str | None, level: Level) -> int:
+    """A level's function on SQLite, where a UUID is stored as 32 hex digits (registered in segments/apps.py)."""
+    return int(stored is not None and in_sample(uuid.UUID(stored), level))
 
 
 class Figure(int):

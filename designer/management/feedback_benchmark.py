@@ -9,6 +9,7 @@ import math
 import time
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -17,7 +18,7 @@ from segments.estimates import clause_counts, estimate_size
 from segments.explain import explain_contact
 from segments.models import Segment
 from segments.query import parse
-from segments.sampling import SAMPLE_FRACTION, in_sample
+from segments.sampling import choose_level, in_sample
 
 TARGET_SECONDS = 0.150
 
@@ -90,13 +91,14 @@ def benchmark_feedback(shapes, *, repeat: int, prefix: str, write) -> None:
     """Print one row per shape: hand-written exact count, then estimate and per-restriction counts sampled and
     exact (p95 of `repeat` runs each), the figures, and the difference and explain of one contact."""
     sampled_repeat = max(repeat, 20)
+    level = choose_level(Contact.objects.count(), target=settings.ESTIMATE_SAMPLE_TARGET)  # as estimates choose
     write(f"== feedback: designer estimate, per-restriction counts, difference, explain (server time, p95 of "
-          f"{sampled_repeat} sampled / {repeat} exact runs); sample 1/{round(1 / SAMPLE_FRACTION)}; target "
+          f"{sampled_repeat} sampled / {repeat} exact runs); sample {level.label}; target "
           f"{_ms(TARGET_SECONDS)}")
     write(f"  {'shape':<20} {'hand SQL':>9} {'exact':>9} {'sampled':>9} {'clauses ex':>10} {'clauses s':>9} "
           f"{'diff s':>8} {'explain':>8}  {'exact count':>12} {'sampled figure':>20}  target")
     worst = 0.0
-    sampled_contact = next(c for c in Contact.objects.order_by("pk")[:5_000].iterator() if in_sample(c.pk))
+    sampled_contact = next(c for c in Contact.objects.order_by("pk")[:50_000].iterator() if in_sample(c.pk, level))
     for left in Segment.objects.filter(name__startswith=prefix + "feedback "):  # by an interrupted run
         _drop(left)
     for label, text, hand, params in shapes:

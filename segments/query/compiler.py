@@ -12,7 +12,7 @@ when an f-string happens to evaluate.
 Entry points:
 - `compile_query`: the distinct `contact_id`s of the members;
 - `compile_count`, `compile_difference`: the size, and the change against a live segment's members (estimates),
-  exactly or over the sample of contacts (`sample=True`);
+  exactly or over a sample of contacts (`sample=`, the SQL function of a level of segments/sampling.py);
 - `compile_contains`, `compile_interactions`, `compile_aggregate`: one contact's answer and its reasons
   (explain a contact);
 - `compile_touched`: the contacts whose membership can have changed since the last run (refresh).
@@ -28,6 +28,10 @@ inline. An unknown name or a reference cycle is a QueryValidationError.
 `within` (optional) names a table of `contact_id`s that the caller made (never text from a query): the
 statement then only considers those contacts. Incremental refresh uses it to recompute just the contacts
 that new or window-crossing interactions touched.
+
+`sample` (optional) names the SQL function of one level of segments.sampling.LEVELS (the caller's choice from
+that table, never text from a query; checked here to be one of that family of names, since this package may
+not import it): the statement then only considers that sample's contacts, and reads its partial indexes.
 
 Dialects: "postgresql" (uuid.UUID and aware datetime parameters) and "sqlite" (Django stores uuids as
 32-char hex and datetimes as naive UTC text `str(dt)`, so parameters take those forms and text order
@@ -85,9 +89,6 @@ from .validator import restrictions, validate
 CONTACTS_TABLE = CONTACT.table
 ACCOUNTS_TABLE = ACCOUNT.table
 MEMBERSHIP_TABLE = "segments_membership"
-# Whether a contact is in the sample live estimates count (segments/sampling.py): a function of contact_id that
-# every table has a partial index on (migration segments/0006).
-SAMPLED = "sd_contact_sampled"
 DIALECTS = ("postgresql", "sqlite")
 
 SegmentSources = Callable[[str], SegmentSource | None]
@@ -118,28 +119,30 @@ def count_accepts_zero(having: Having) -> bool:
 
 def compile_query(
     node: Query, *, now: datetime, dialect: str = "postgresql", segments: SegmentSources | None = None,
-    within: str | None = None, sample: bool = False,
+    within: str | None = None, sample: str | None = None,
 ) -> SQL:
-    """The members of the query as of `now`: one row per `contact_id`; with `sample`, only the sampled ones."""
+    """The members of the query as of `now`: one row per `contact_id`; with `sample` (a sampling level's SQL
+    function of contact_id, which every table has a partial index on), only the sampled ones."""
     validate(node)
     compiler = _Compiler(now, dialect, segments, within, sample=sample)
     return compiler.with_segments(compiler.query(node, ()))
 
 
 def compile_count(node: Query, *, now: datetime, dialect: str = "postgresql",
-                  segments: SegmentSources | None = None, sample: bool = False) -> SQL:
+                  segments: SegmentSources | None = None, sample: str | None = None) -> SQL:
     """One row: how many contacts the query selects. With `sample`, over the sampled contacts only, and a
-    second column: how many contacts are sampled."""
+    second column: how many contacts that sample holds."""
     sql, params = compile_query(node, now=now, dialect=dialect, segments=segments, sample=sample)
     return f"SELECT COUNT(*){_sample_size(sample)} FROM ({sql}) AS n", params
 
 
 def compile_difference(node: Query, *, segment_id: int, now: datetime, dialect: str = "postgresql",
-                       segments: SegmentSources | None = None, sample: bool = False) -> SQL:
+                       segments: SegmentSources | None = None, sample: str | None = None) -> SQL:
     """One row: (selected, would enter, would exit) against the materialised members of `segment_id`. With
-    `sample`, all three over the sampled contacts only, and a fourth column: how many contacts are sampled."""
+    `sample`, all three over the sampled contacts only, and a fourth column: how many contacts that sample
+    holds."""
     sql, params = compile_query(node, now=now, dialect=dialect, segments=segments, sample=sample)
-    members = f" AND {SAMPLED}(m.contact_id)" if sample else ""
+    members = f" AND {sample}(m.contact_id)" if sample else ""
     # n holds sampled contacts only; saying so inside NOT EXISTS too lets it read the members' partial index.
     return (f"WITH n AS ({sql}) SELECT (SELECT COUNT(*) FROM n), "
             f"(SELECT COUNT(*) FROM n WHERE NOT EXISTS (SELECT 1 FROM {MEMBERSHIP_TABLE} AS m "
@@ -149,8 +152,8 @@ def compile_difference(node: Query, *, segment_id: int, now: datetime, dialect: 
             [*params, segment_id, segment_id])
 
 
-def _sample_size(sample: bool) -> str:
-    return f", (SELECT COUNT(*) FROM {CONTACTS_TABLE} WHERE {SAMPLED}(contact_id))" if sample else ""
+def _sample_size(sample: str | None) -> str:
+    return f", (SELECT COUNT(*) FROM {CONTACTS_TABLE} WHERE {sample}(contact_id))" if sample else ""
 
 
 def compile_contains(node: Query, *, contact_id: uuid.UUID, now: datetime, dialect: str = "postgresql",
@@ -241,13 +244,15 @@ def compile_touched(node: Query, *, ingested_after: datetime, previous: datetime
 
 class _Compiler(ProfileCompiling):
     def __init__(self, now: datetime, dialect: str, segments: SegmentSources | None, within: str | None, *,
-                 sample: bool = False) -> None:
+                 sample: str | None = None) -> None:
         if dialect not in DIALECTS:
             raise ValueError(f"unknown dialect {dialect!r}; expected one of {DIALECTS}")
         if now.tzinfo is None:
             raise ValueError("now must be a timezone-aware datetime")
         if within is not None and not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", within):
             raise ValueError(f"within must be a plain table name, got {within!r}")
+        if sample is not None and not re.fullmatch(r"sd_contact_sampled(_[0-9]+)?", sample):
+            raise ValueError(f"sample must name a sampling level's function, got {sample!r}")
         self.now = now.astimezone(UTC)
         self.dialect = dialect
         self.segments = segments
@@ -264,7 +269,7 @@ class _Compiler(ProfileCompiling):
         """The restriction to the `within` contacts (a table name, checked above: no parameters) or to the
         sampled ones, if any."""
         if self.sample:
-            return f" AND {SAMPLED}({column})"
+            return f" AND {self.sample}({column})"
         return f" AND {column} IN (SELECT contact_id FROM {self.within})" if self.within else ""
 
     def alias(self) -> str:

@@ -1,6 +1,8 @@
-"""Sampled estimates: the database's sample is the Python one, the interval holds the true count in the large
-majority of trials, small populations are counted exactly, and exact=True always counts."""
+"""Sampled estimates: the sample's level follows the population, the levels nest, the database's samples are
+the Python ones, the interval holds the true count in the large majority of trials at every level, small
+populations are counted exactly, and exact=True always counts."""
 
+import math
 import random
 import uuid
 
@@ -13,7 +15,7 @@ from segments.estimates import clause_counts, estimate_size
 from segments.models import Membership, Segment
 from segments.query import parse
 from segments.query.compiler import compile_count
-from segments.sampling import SAMPLE_FRACTION, in_sample, scaled
+from segments.sampling import LEVELS, choose_level, in_sample, scaled
 
 from .helpers import T0, days
 
@@ -29,27 +31,60 @@ def fresh_population():
     cache.clear()
 
 
+COARSE, MIDDLE, FINE = LEVELS
+
+
 def _ids(rng: random.Random, n: int) -> list[uuid.UUID]:
     return [uuid.UUID(int=rng.getrandbits(128), version=4) for _ in range(n)]
 
 
-def test_the_interval_holds_the_true_count_in_at_least_90_percent_of_random_trials():
+def _sampled_ids(rng: random.Random, n: int) -> list[uuid.UUID]:
+    """n random ids in the finest sample, so in every level's: a small data set still has sampled contacts."""
+    found = []
+    while len(found) < n:
+        found += [i for i in _ids(rng, 1_000) if in_sample(i, FINE)]
+    return found[:n]
+
+
+@pytest.mark.parametrize(("population", "level"), [
+    (0, COARSE), (100_000, COARSE), (1_000_000, COARSE), (1_280_000, COARSE),  # 20,000 of 1.28 million is 1/64
+    (1_280_001, MIDDLE), (2_000_000, MIDDLE), (5_120_000, MIDDLE),
+    (5_120_001, FINE), (10_000_000, FINE), (100_000_000, FINE),  # past 20.48 million, the finest all the same
+])
+def test_the_sample_is_the_coarsest_level_expected_to_hold_at_most_the_target(population, level):
+    assert choose_level(population, target=20_000) == level
+
+
+def test_the_levels_are_1_in_64_256_and_1024_and_each_is_inside_the_coarser_one():
+    assert [round(1 / level.fraction) for level in LEVELS] == [64, 256, 1024]
+    ids = _ids(random.Random(3), 64_000)
+    samples = [{i for i in ids if in_sample(i, level)} for level in LEVELS]
+    for level, sample in zip(LEVELS, samples, strict=True):
+        expected = len(ids) * level.fraction  # 1,000, 250 and 62.5
+        assert abs(len(sample) - expected) < 4 * math.sqrt(expected), level
+    assert samples[0] > samples[1] > samples[2] > set()
+
+
+@pytest.mark.parametrize("level", LEVELS, ids=lambda level: level.label)
+def test_the_interval_holds_the_true_count_in_at_least_90_percent_of_random_trials(level):
     rng = random.Random(12)
+    # Populations that give every level the same 8 to 80 sampled contacts, drawn from one pool of random ids
+    # (making 40,000 new ones per trial would take minutes); who is a member is drawn afresh each trial.
+    pool = _ids(rng, round(5_000 / 64 / level.fraction))
+    sampled = [in_sample(i, level) for i in pool]
     trials, covered = 150, 0
     for _ in range(trials):
-        ids = _ids(rng, rng.randint(500, 5_000))
+        population = rng.sample(range(len(pool)), round(rng.randint(500, 5_000) / 64 / level.fraction))
         share = rng.choice([0.002, 0.02, 0.1, 0.3, 0.6, 0.95])
-        members = [i for i in ids if rng.random() < share]
-        sample = sum(map(in_sample, ids))
-        figure = scaled(hits=sum(map(in_sample, members)), sample=sample, population=len(ids))
+        members = [i for i in population if rng.random() < share]
+        figure = scaled(hits=sum(sampled[i] for i in members), sample=sum(sampled[i] for i in population),
+                        population=len(population))
         assert not figure.exact and figure.low <= figure <= figure.high
         covered += figure.low <= len(members) <= figure.high
     assert covered / trials >= 0.90, f"the 95% interval held the true count in {covered} of {trials} trials"
 
 
-def test_the_sample_is_about_one_in_64_and_an_interval_shrinks_with_the_sample():
-    ids = _ids(random.Random(3), 64_000)
-    assert abs(sum(map(in_sample, ids)) - 64_000 * SAMPLE_FRACTION) < 120  # 1,000 expected, sd ≈ 31
+def test_an_interval_shrinks_with_the_sample():
     small = scaled(hits=50, sample=100, population=6_400)
     large = scaled(hits=5_000, sample=10_000, population=640_000)
     assert large.margin_percent < small.margin_percent
@@ -57,9 +92,10 @@ def test_the_sample_is_about_one_in_64_and_an_interval_shrinks_with_the_sample()
     assert scaled(hits=7, sample=10, population=10).exact  # the whole population sampled: counted
 
 
-def _seed(rng: random.Random, n: int):
-    """n contacts with 0-6 openings each in the last year; the true count of 'k or more' per k."""
-    contacts = [Contact(contact_id=i, fullname=f"c{i.hex[:6]}") for i in _ids(rng, n)]
+def _seed(rng: random.Random, n: int, *, sampled: int = 0):
+    """n random contacts and `sampled` more in every sample, with 0-6 openings each in the last year; the true
+    count of 'k or more' per k."""
+    contacts = [Contact(contact_id=i, fullname=f"c{i.hex[:6]}") for i in _ids(rng, n) + _sampled_ids(rng, sampled)]
     Contact.objects.bulk_create(contacts)
     opened = INTERACTION_MODELS["EmailOpened"]
     rows, per_contact = [], {}
@@ -72,14 +108,57 @@ def _seed(rng: random.Random, n: int):
     return per_contact
 
 
-def test_the_database_samples_the_same_contacts_as_python():
-    per_contact = _seed(random.Random(5), 3_000)
-    sql, params = compile_count(parse(OPENED.format(k=2)), now=T0, dialect=connection.vendor, sample=True)
+@pytest.mark.postgresql
+def test_the_sql_functions_are_the_python_predicates():
+    ids = _ids(random.Random(4), 20_000) + _sampled_ids(random.Random(4), 50)
+    columns = ", ".join(f"{level.function}(id)" for level in LEVELS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, {columns} FROM unnest(%s::uuid[]) AS id", [ids])
+        rows = cursor.fetchall()
+    assert len(rows) == len(ids)
+    for contact_id, *in_database in rows:
+        assert in_database == [in_sample(contact_id, level) for level in LEVELS], contact_id
+
+
+@pytest.mark.parametrize("level", LEVELS, ids=lambda level: level.label)
+def test_the_database_samples_the_same_contacts_as_python(level):
+    per_contact = _seed(random.Random(5), 3_000, sampled=60)
+    sql, params = compile_count(parse(OPENED.format(k=2)), now=T0, dialect=connection.vendor,
+                                sample=level.function)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         hits, sample = cursor.fetchone()
-    assert sample == sum(map(in_sample, per_contact)) > 0
-    assert hits == sum(1 for i, k in per_contact.items() if k >= 2 and in_sample(i))
+    assert sample == sum(in_sample(i, level) for i in per_contact) >= 60
+    assert hits == sum(1 for i, k in per_contact.items() if k >= 2 and in_sample(i, level)) > 0
+
+
+def test_only_the_sampling_functions_can_restrict_to_a_sample():
+    with pytest.raises(ValueError, match="sampling level"):
+        compile_count(parse(OPENED.format(k=2)), now=T0, sample="pg_sleep")
+
+
+@pytest.mark.postgresql
+def test_a_count_over_the_finest_sample_reads_its_partial_indexes():
+    _seed(random.Random(6), 2_000, sampled=20)
+    sql, params = compile_count(parse(OPENED.format(k=2)), now=T0, sample=FINE.function)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE interactions_contact")
+        cursor.execute("ANALYZE interactions_emailopened")
+        cursor.execute("SET LOCAL enable_seqscan = off")  # the tables are small; the plan is what is asked
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "eo_sampled_1024" in plan and "contact_sampled_1024" in plan, plan
+
+
+def test_the_estimate_counts_the_sample_of_the_population_and_scales_by_that_samples_size(settings):
+    per_contact = _seed(random.Random(7), 3_000, sampled=40)
+    settings.ESTIMATE_EXACT_BELOW = 0
+    settings.ESTIMATE_SAMPLE_TARGET = 3  # 3,040 contacts: 1/1024 of them is the coarsest sample of at most 3
+    figure = estimate_size(node=parse(OPENED.format(k=2)), segment=None)["count"]
+    ids = list(per_contact)
+    hits = sum(1 for i, k in per_contact.items() if k >= 2 and in_sample(i, FINE))
+    assert figure == scaled(hits=hits, sample=sum(in_sample(i, FINE) for i in ids), population=len(ids))
+    assert not figure.exact
 
 
 def test_sampled_estimates_over_generated_data_hold_the_true_counts(settings):
@@ -125,21 +204,23 @@ def test_per_restriction_counts_are_sampled_like_the_estimate(settings):
     assert sampled["count"].low <= exact["count"] <= sampled["count"].high
 
 
-def test_the_sampled_difference_counts_the_sampled_contacts_entering_and_leaving(settings):
-    per_contact = _seed(random.Random(11), 3_000)
+@pytest.mark.parametrize("level", LEVELS, ids=lambda level: level.label)
+def test_the_sampled_difference_counts_the_sampled_contacts_entering_and_leaving(settings, level):
+    per_contact = _seed(random.Random(11), 3_000, sampled=60)
     ids = sorted(per_contact)
     members = set(ids[::2])  # the live membership: every other contact, whatever it did
     segment = Segment.objects.create(name="live", query=OPENED.format(k=1), state=Segment.State.LIVE,
                                      evaluated_version=1)
     Membership.objects.bulk_create(Membership(segment=segment, contact_id=i, since=T0) for i in members)
     settings.ESTIMATE_EXACT_BELOW = 0
+    settings.ESTIMATE_SAMPLE_TARGET = math.ceil(len(ids) * level.fraction)  # this level, not a coarser one
     result = estimate_size(node=parse(OPENED.format(k=1)), segment=segment)
     selected = {i for i, k in per_contact.items() if k >= 1}
-    sample = sum(map(in_sample, ids))
+    sample = sum(in_sample(i, level) for i in ids)
     for key, true in (("count", selected), ("added", selected - members), ("removed", members - selected)):
         figure = result[key]
         assert not figure.exact
-        assert figure == scaled(hits=sum(map(in_sample, true)), sample=sample, population=len(ids))
+        assert figure == scaled(hits=sum(in_sample(i, level) for i in true), sample=sample, population=len(ids))
     exact = estimate_size(node=parse(OPENED.format(k=1)), segment=segment, exact=True)
     assert (exact["count"], exact["added"], exact["removed"]) == (
         len(selected), len(selected - members), len(members - selected))
