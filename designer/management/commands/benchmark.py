@@ -20,6 +20,7 @@ from datetime import timedelta
 
 import psycopg
 from django.apps import apps
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -83,6 +84,9 @@ class Command(BaseCommand):
         contacts = scalar("SELECT COUNT(*) FROM interactions_contact")
         if contacts == 0:
             raise CommandError("the database is empty: run seed_demo first (see --help)", returncode=2)
+        if settings.DEBUG:
+            self.stderr.write("DEBUG is on: Django records and logs every query, which slows what runs many small "
+                              "statements (evaluations, the designer); production runs with DEBUG off.")
         self.repeat = repeat
         self.contacts = contacts
         self.results_json = results_json
@@ -186,8 +190,8 @@ class Command(BaseCommand):
         self.stdout.write(f"== seed_demo: {seed_rows:,} interactions into a scratch database, beside a plain COPY "
                           "of the same rows (interactions, contacts, accounts, records)")
         name = f"{connection.settings_dict['NAME']}_seed"
-        settings = connection.settings_dict
-        url = f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{name}"
+        db = connection.settings_dict
+        url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
         with connection.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
             cursor.execute(f'CREATE DATABASE "{name}"')
@@ -301,19 +305,17 @@ class Command(BaseCommand):
             t_compiled = best_of(self.repeat, count_of(compiled, compiled_params))
             t_store = best_of(self.repeat, stored(hand, params))
             t_logged = best_of(self.repeat, stored(hand, params, log=True))
-            name, t_best, settings, best_sql, best_params = limits.best_of_candidates(label, hand, params,
+            name, t_best, planner, best_sql, best_params = limits.best_of_candidates(label, hand, params,
                                                                                       self.repeat)
-            t_best_logged = limits.store_best(best_sql, best_params, settings, self.repeat)
-            started = time.perf_counter()
-            run = segment_evaluate(segment_id=segment.pk, at=self.now)
-            t_first = time.perf_counter() - started
+            t_best_logged = limits.store_best(best_sql, best_params, planner, self.repeat)
+            segment, run, t_first = self.first_evaluation(segment, label, text)
             assert run.members == scalar(f"SELECT COUNT(*) FROM ({hand}) AS h", params), label
             results.append([label, t_hand, t_compiled, t_store, t_logged, t_first, run.members])
             best.append((label, name, t_best, t_best_logged, t_first,
                          *limits.designer_times(text, self.now, self.repeat)))
             segments.append(segment)
             if label == "lifetime count":
-                lifetime = (best_sql, best_params, settings)
+                lifetime = (best_sql, best_params, planner)
         # The compound segment reads its operands' memberships, so they are live.
         by_label = {row[0]: segment for row, segment in zip(results, segments, strict=True)}
         a, b = by_label["lifetime count"], by_label["exactly N in a year"]
@@ -384,6 +386,26 @@ class Command(BaseCommand):
         if self.results_json:
             write_results(self.results_json, database=connection.settings_dict["NAME"], contacts=self.contacts,
                           shapes=figures)
+
+    def first_evaluation(self, segment, label, text):
+        """Best of `repeat` first evaluations, like the baselines: each of a fresh segment with the same query.
+        Returns the last segment (kept for the refresh), its run and the fastest time."""
+        times = []
+        for attempt in range(self.repeat):
+            if attempt:
+                self._discard(segment)
+                segment = segment_create(name=PREFIX + label, query_text=text)
+            started = time.perf_counter()
+            run = segment_evaluate(segment_id=segment.pk, at=self.now)
+            times.append(time.perf_counter() - started)
+        return segment, run, min(times)
+
+    def _discard(self, segment):
+        with connection.cursor() as cursor:  # plain statements, not the ORM's cascade over a million rows
+            cursor.execute("DELETE FROM segments_membershipchange WHERE segment_id = %s", [segment.pk])
+            cursor.execute("DELETE FROM segments_membership WHERE segment_id = %s", [segment.pk])
+        segment.delete()
+        maintenance.vacuum_needed()
 
     def section_profile(self, **_):
         benchmark_profiles(out=self.stdout, repeat=self.repeat, now=self.now, prefix=PREFIX, edits=self.profile_edits)
