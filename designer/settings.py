@@ -276,7 +276,8 @@ ESTIMATE_EXACT_BELOW = int(os.environ.get("ESTIMATE_EXACT_BELOW", "100000"))
 # The sample estimated over is the coarsest (1/64, 1/256, 1/1024) expected to hold at most this many contacts:
 # more is more precise and slower (an estimate's time grows about as the sampled contacts).
 ESTIMATE_SAMPLE_TARGET = int(os.environ.get("ESTIMATE_SAMPLE_TARGET", "20000"))
-# Seconds the number of contacts (the population a sampled count is scaled to) is reused before a recount.
+# Seconds after which the number of contacts (the population a sampled count is scaled to) is recounted, in
+# the background while estimates go on with the last count.
 ESTIMATE_POPULATION_SECONDS = int(os.environ.get("ESTIMATE_POPULATION_SECONDS", "60"))
 # Refreshes recompute only the contacts that changed; a full evaluation still runs at least this often.
 SEGMENT_FULL_REFRESH_INTERVAL = int(os.environ.get("SEGMENT_FULL_REFRESH_INTERVAL", str(24 * 3600)))

@@ -4,6 +4,7 @@ populations are counted exactly, and exact=True always counts."""
 
 import math
 import random
+import time
 import uuid
 
 import pytest
@@ -11,6 +12,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from interactions.models import INTERACTION_MODELS, Contact
+from segments import estimates
 from segments.estimates import clause_counts, estimate_size
 from segments.models import Membership, Segment
 from segments.query import parse
@@ -224,3 +226,21 @@ def test_the_sampled_difference_counts_the_sampled_contacts_entering_and_leaving
     exact = estimate_size(node=parse(OPENED.format(k=1)), segment=segment, exact=True)
     assert (exact["count"], exact["added"], exact["removed"]) == (
         len(selected), len(selected - members), len(members - selected))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_old_population_count_is_used_while_it_is_recounted_in_the_background(settings, monkeypatch):
+    def add_contacts(n, seed):
+        Contact.objects.bulk_create(Contact(contact_id=i, fullname="", emailaddress1="")
+                                    for i in _ids(random.Random(seed), n))
+
+    add_contacts(40, seed=3)
+    assert estimates._population() == 40
+    add_contacts(5, seed=4)
+    assert estimates._population() == 40  # younger than ESTIMATE_POPULATION_SECONDS: kept as counted
+
+    later = time.time() + settings.ESTIMATE_POPULATION_SECONDS + 1
+    monkeypatch.setattr(estimates.time, "time", lambda: later)
+    assert estimates._population() == 40  # too old: still answered at once, with a recount started
+    estimates._recounts[connection.alias].join()
+    assert estimates._population() == 45
