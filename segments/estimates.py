@@ -38,7 +38,7 @@ from .query.validator import restrictions
 from .sampling import Figure, Level, choose_level, scaled
 from .services import segment_sources
 
-__all__ = ["Superseded", "TooSlow", "clause_counts", "estimate_size"]
+__all__ = ["Superseded", "TooSlow", "clause_counts", "estimate_size", "sample_level"]
 
 
 def _population() -> int:
@@ -92,6 +92,12 @@ def _sampling(exact: bool | None) -> tuple[int, Level] | None:
     if exact is None and population < settings.ESTIMATE_EXACT_BELOW:
         return None
     return population, choose_level(population, target=settings.ESTIMATE_SAMPLE_TARGET)
+
+
+def sample_level() -> Level:
+    """The sample a sampled estimate counts now (`exact=False`; by default, below ESTIMATE_EXACT_BELOW contacts,
+    estimates count exactly instead)."""
+    return _sampling(False)[1]
 
 
 def estimate_size(*, node, segment=None, exact: bool | None = None) -> dict:

@@ -9,16 +9,15 @@ import math
 import time
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
 from interactions.models import Contact
-from segments.estimates import TooSlow, clause_counts, estimate_size
+from segments.estimates import TooSlow, clause_counts, estimate_size, sample_level
 from segments.explain import explain_contact
 from segments.models import Segment
 from segments.query import parse
-from segments.sampling import choose_level, in_sample
+from segments.sampling import in_sample
 
 TARGET_SECONDS = 0.150
 
@@ -102,7 +101,7 @@ def benchmark_feedback(shapes, *, repeat: int, prefix: str, write) -> None:
     """Print one row per shape: hand-written exact count, then estimate and per-restriction counts sampled and
     exact (p95 of `repeat` runs each), the figures, and the difference and explain of one contact."""
     sampled_repeat = max(repeat, 20)
-    level = choose_level(Contact.objects.count(), target=settings.ESTIMATE_SAMPLE_TARGET)  # as estimates choose
+    level = sample_level()
     write(f"== feedback: designer estimate, per-restriction counts, difference, explain (server time, p95 of "
           f"{sampled_repeat} sampled / {repeat} exact runs); sample {level.label}; target "
           f"{_ms(TARGET_SECONDS)}")

@@ -70,9 +70,6 @@ class _CopyWriter(_Writer):
 
 
 class _InsertWriter(_Writer):
-    def __init__(self, cursor, batch_rows: int, frozen: set[str]):
-        super().__init__(cursor, batch_rows)
-
     def write(self, table: str, columns: list[str], rows: list) -> None:
         marks = ", ".join(["%s"] * len(columns))
         self.cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
@@ -134,7 +131,6 @@ def write_demo(data: DemoData, *, using: str = "default", progress: Callable[[in
               for t in INTERACTION_TYPES}
     with transaction.atomic(using=using), connection.cursor() as cursor:
         restore: list[str] = []
-        frozen: set[str] = set()
         if postgres:
             cursor.execute("SET LOCAL TIME ZONE 'UTC'")  # the timestamps are UTC wall-clock text
             bulk = [Account._meta.db_table, Contact._meta.db_table, *(table for table, _ in tables.values())]
@@ -142,8 +138,9 @@ def write_demo(data: DemoData, *, using: str = "default", progress: Callable[[in
             # Truncated in this transaction, the (empty) tables take COPY FREEZE: their rows are written frozen
             # and their pages all-visible, so the first evaluations scan indexes only, with no vacuum first.
             cursor.execute(f"TRUNCATE {', '.join(bulk)}")
-            frozen = set(bulk)
-        writer = (_CopyWriter if postgres else _InsertWriter)(cursor, batch, frozen)
+            writer = _CopyWriter(cursor, batch, frozen=set(bulk))
+        else:
+            writer = _InsertWriter(cursor, batch)
         write_rows = writer.write_lines if postgres else writer.write
         buffers: dict[str, list] = {name: [] for name in tables}
         inserted = dict.fromkeys(buffers, 0)

@@ -48,6 +48,11 @@ def table(lines, title):
     return rows
 
 
+def by_shape(lines, title):
+    """That table's figures per shape (its header row left out)."""
+    return {row[0]: row[1:] for row in table(lines, title)[1:]}
+
+
 def test_columns_are_the_scales_labelled_by_their_interaction_counts_smallest_first():
     lines = combined_tables([LARGE, SMALL, MIDDLE])
     assert table(lines, "first evaluation (")[0] == ["shape", "1.0M", "10M", "100M", "growth"]
@@ -62,24 +67,24 @@ def test_scale_labels_round_to_the_unit_that_reads_best():
 
 def test_growth_is_the_largest_scales_figure_over_the_smallests():
     lines = combined_tables([SMALL, MIDDLE, LARGE])
-    first = {row[0]: row[1:] for row in table(lines, "first evaluation (")[1:]}
+    first = by_shape(lines, "first evaluation (")
     assert first["spec example"] == ["50 ms", "500 ms", "5,000 ms", "100.0x"]
     assert first["lifetime count"] == ["200 ms", "2,000 ms", "20.0 s", "100.0x"]
-    refresh = {row[0]: row[1:] for row in table(lines, "refresh after")[1:]}
+    refresh = by_shape(lines, "refresh after")
     assert refresh["spec example"] == ["10 ms", "11 ms", "12 ms", "1.2x"]
 
 
 def test_a_refresh_that_was_not_incremental_or_disagreed_says_so():
-    refresh = {row[0]: row[1:] for row in table(combined_tables([SMALL, MIDDLE, LARGE]), "refresh after")[1:]}
+    refresh = by_shape(combined_tables([SMALL, MIDDLE, LARGE]), "refresh after")
     assert refresh["lifetime count"] == ["20 ms", "500 ms full", "500 ms WRONG", "25.0x"]
 
 
 def test_timed_out_not_applicable_and_missing_figures_are_shown_as_such_and_have_no_growth():
     lines = combined_tables([SMALL, MIDDLE, LARGE])
-    estimate = {row[0]: row[1:] for row in table(lines, "the designer's estimate")[1:]}
+    estimate = by_shape(lines, "the designer's estimate")
     assert estimate["spec example"] == ["20 ms", "20 ms", "timed out", "-"]
     assert estimate["compound"] == ["-", "-", "missing", "-"]
-    per_clause = {row[0]: row[1:] for row in table(lines, "the designer's per-clause")[1:]}
+    per_clause = by_shape(lines, "the designer's per-clause")
     assert per_clause["spec example"] == ["30 ms", "timed out", "timed out", "-"]
     assert per_clause["lifetime count"] == ["-", "-", "-", "-"]
 
