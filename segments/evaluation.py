@@ -3,10 +3,11 @@
 A refresh of a segment that was evaluated before recomputes only the contacts that can have changed
 (PostgreSQL): those with interactions that arrived since the last run (ingested_at past the watermark),
 that became visible (Timestamp between the last and this evaluation time) or that slid out of the
-moving window, for "did not" queries the contacts created since, and for profile blocks the contacts
-modified since and the contacts of accounts modified since. Queries with dates relative to now are
-recomputed whole. The watermark is the start of the
-oldest transaction still running when a run begins, so rows committed late are never skipped.
+moving window, for "did not" queries the contacts created since, for profile blocks the contacts
+modified since and the contacts of accounts modified since, and for the segments read from their
+memberships the contacts whose membership their runs applied since changed. Queries with dates relative
+to now, and those that compile a segment inline, are recomputed whole. The watermark is the start of the
+oldest transaction still running when a run begins, so rows (and runs) committed late are never skipped.
 
 Everything happens inside the database and inside one transaction: the new members go into a temporary
 table (straight into the membership when it has none yet), the exits and entries are written to the change
@@ -29,7 +30,7 @@ from django.utils import timezone
 from .models import EvaluationRun, Membership, Segment
 from .query import compile_query, parse
 from .query.compiler import compile_touched
-from .query.nodes import uses_now
+from .query.nodes import segment_refs, uses_now
 from .services import REFRESH, dependants, next_evaluation, segment_request_evaluation, segment_sources
 
 logger = logging.getLogger(__name__)
@@ -67,8 +68,9 @@ def segment_evaluate(*, segment_id: int, at: datetime | None = None, full: bool 
                 return run
             watermark = _watermark()
             node = parse(current.query)
+            reads = _memberships_read(node)
             # Dates relative to now move every contact's verdict as time passes: those are recomputed whole.
-            incremental = not full and not uses_now(node) and _can_refresh(current, now)
+            incremental = not full and not uses_now(node) and _can_refresh(current, now, reads)
             if incremental:
                 _collect_affected(current, node, now)
                 run.mode = EvaluationRun.Mode.INCREMENTAL
@@ -86,7 +88,7 @@ def segment_evaluate(*, segment_id: int, at: datetime | None = None, full: bool 
                 last_evaluated_at=now, next_evaluation_at=next_evaluation(current, now), failures=0, last_error="",
                 ingest_watermark=watermark)
             _finish(run, started, status=EvaluationRun.Status.SUCCEEDED, members=members, added=added,
-                    removed=removed)
+                    removed=removed, applied_at=_database_now(), read_memberships=reads)
     except SegmentBusy as busy:
         _finish(run, started, status=EvaluationRun.Status.SKIPPED, error=str(busy))
         Segment.objects.filter(pk=segment_id, status=Segment.Status.RUNNING).update(status=Segment.Status.QUEUED)
@@ -137,14 +139,43 @@ def _watermark() -> datetime | None:
         return cursor.fetchone()[0]
 
 
-def _can_refresh(segment: Segment, now: datetime) -> bool:
-    """Whether only the touched contacts need recomputing: the same query, evaluated before, not long ago."""
-    if connection.vendor != "postgresql" or segment.uses_segments:
-        return False  # compound segments read memberships, which are cheap to recompute whole
+def _database_now() -> datetime:
+    """The database's clock (the watermark's), inside the current transaction: a compound refresh compares the
+    two. Elsewhere (SQLite: nothing refreshes incrementally) the process's."""
+    if connection.vendor != "postgresql":
+        return timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement_timestamp()")
+        return cursor.fetchone()[0]
+
+
+def _memberships_read(node) -> list[int] | None:
+    """The segments whose memberships the query reads (ids, sorted), or None when it compiles one inline."""
+    ids = set()
+    for ref in segment_refs(node):
+        source = segment_sources(ref.name)
+        if source is None or source.membership_segment_id is None:
+            return None
+        ids.add(source.membership_segment_id)
+    return sorted(ids)
+
+
+def _can_refresh(segment: Segment, now: datetime, reads: list[int] | None) -> bool:
+    """Whether only the touched contacts need recomputing: the same query, evaluated before, not long ago, and
+    for one that reads segments, the same memberships as then (an inline segment's query changes with time)."""
+    if connection.vendor != "postgresql":
+        return False
     if segment.evaluated_version != segment.version or segment.ingest_watermark is None:
         return False
     if segment.last_evaluated_at is None or now < segment.last_evaluated_at:
         return False
+    if segment.uses_segments:
+        if reads is None:
+            return False
+        last = (EvaluationRun.objects.filter(segment=segment, status=EvaluationRun.Status.SUCCEEDED)
+                .order_by(F("applied_at").desc(nulls_last=True)).values_list("read_memberships", flat=True).first())
+        if last != reads:
+            return False
     # A full run now and then also catches what no watermark sees (interactions deleted by hand).
     last_full = (EvaluationRun.objects.filter(segment=segment, mode=EvaluationRun.Mode.FULL,
                                               status=EvaluationRun.Status.SUCCEEDED)
@@ -155,7 +186,7 @@ def _can_refresh(segment: Segment, now: datetime) -> bool:
 def _collect_affected(segment: Segment, node, now: datetime) -> None:
     """Fill AFFECTED with the contacts whose membership can have changed since the last run."""
     sql, params = compile_touched(node, ingested_after=segment.ingest_watermark, previous=segment.last_evaluated_at,
-                                  now=now, dialect=connection.vendor)
+                                  now=now, dialect=connection.vendor, segments=segment_sources)
     with connection.cursor() as cursor:
         # A refresh looks up a few thousand contacts; with the default cost of a random page the planner
         # hashes whole tables instead of probing the (contact, timestamp) indexes (measured 3x slower).

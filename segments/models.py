@@ -129,10 +129,19 @@ class EvaluationRun(models.Model):
     error = models.TextField(blank=True, default="")
     reason = models.CharField(max_length=200, blank=True, default="",
                               help_text="Why the run happened: went live, edited while live, new interactions, ...")
+    # A compound segment's refresh recomputes the contacts whose membership of the segments it reads changed
+    # since its last run: the changes of their runs applied after its watermark. So the time is the
+    # database's (as the watermark's), taken inside the run's transaction: never before that transaction began.
+    applied_at = models.DateTimeField(null=True, blank=True,
+                                      help_text="When a successful run wrote its changes (the database's clock).")
+    read_memberships = models.JSONField(null=True, blank=True,
+                                        help_text="The segments whose memberships the run read (ids), or none "
+                                                  "if it compiled one inline: a compound refresh needs the same.")
 
     class Meta:
         ordering = ["-started"]
-        indexes = [models.Index(fields=["segment", "-started"]), models.Index(fields=["status", "started"])]
+        indexes = [models.Index(fields=["segment", "-started"]), models.Index(fields=["status", "started"]),
+                   models.Index(fields=["segment", "applied_at"])]
 
     def __str__(self):
         return f"{self.segment} v{self.version} at {self.evaluated_at:%Y-%m-%d %H:%M}"

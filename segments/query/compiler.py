@@ -19,7 +19,9 @@ Entry points:
 
 Schema (created by Django): contacts in `interactions_contact(contact_id, createdon)`; one table per interaction
 type (`InteractionType.table`) with `interaction_id`, `contact_id`, `timestamp`, `ingested_at` and a column per
-catalog field; live segments' members in `segments_membership(segment_id, contact_id)`.
+catalog field; live segments' members in `segments_membership(segment_id, contact_id)`, the changes their runs
+made in `segments_membershipchange(segment_id, contact_id, at, run_id)`, and those runs in
+`segments_evaluationrun(id, segment_id, evaluated_at, applied_at)`.
 
 SEGMENT(name) is resolved through `segments(name) -> SegmentSource | None`: a source with a
 `membership_segment_id` (a live segment) reads its materialised members; otherwise its query is compiled
@@ -89,6 +91,8 @@ from .validator import restrictions, validate
 CONTACTS_TABLE = CONTACT.table
 ACCOUNTS_TABLE = ACCOUNT.table
 MEMBERSHIP_TABLE = "segments_membership"
+CHANGE_LOG_TABLE = "segments_membershipchange"
+RUNS_TABLE = "segments_evaluationrun"
 DIALECTS = ("postgresql", "sqlite")
 
 SegmentSources = Callable[[str], SegmentSource | None]
@@ -205,22 +209,31 @@ def compile_aggregate(block: Behavioral, *, contact_id: uuid.UUID, now: datetime
 
 
 def compile_touched(node: Query, *, ingested_after: datetime, previous: datetime, now: datetime,
-                    dialect: str = "postgresql") -> SQL:
+                    dialect: str = "postgresql", segments: SegmentSources | None = None) -> SQL:
     """The contacts whose membership can have changed between the evaluation at `previous` and one at `now`.
 
     Those with interactions ingested after `ingested_after` (the last run's watermark), with interactions
     that became visible (Timestamp in (previous, now]), or that slid out of a moving window; and for blocks
-    that contacts without interactions pass ("did not"), the contacts created since the watermark. Queries
-    that read other segments have no such set (their members change with the segments they read).
+    that contacts without interactions pass ("did not"), the contacts created since the watermark. For a
+    segment read from its membership, the contacts whose membership the segment's runs applied since the
+    watermark changed. A segment that would be compiled inline has no such set (ValueError): its query,
+    not its members, would have to be followed.
     """
     validate(node)
-    if any(segment_refs(node)):
-        raise ValueError("a query that reads other segments is recomputed whole")
     compiler = _Compiler(now, dialect, None, None)
+    since = compiler.instant(ingested_after)
     parts: list[SQL] = []
+    for ref in dict.fromkeys(ref.name for ref in segment_refs(node)):
+        source = segments(ref) if segments else None
+        if source is None or source.membership_segment_id is None:
+            raise ValueError(f"segment '{ref}' is not read from its membership: the query is recomputed whole")
+        # The (segment_id, at) index finds each run's changes; a run's changes are stamped with its evaluation time.
+        parts.append((f"SELECT contact_id FROM {CHANGE_LOG_TABLE} WHERE segment_id = %s AND (at, run_id) IN "
+                      f"(SELECT evaluated_at, id FROM {RUNS_TABLE} WHERE segment_id = %s AND applied_at >= %s)",
+                      [source.membership_segment_id, source.membership_segment_id, since]))
     for block in behaviorals(node):
         table = interaction_type(block.type).table
-        parts.append((f"SELECT contact_id FROM {table} WHERE ingested_at > %s", [compiler.instant(ingested_after)]))
+        parts.append((f"SELECT contact_id FROM {table} WHERE ingested_at > %s", [since]))
         parts.append((f"SELECT contact_id FROM {table} WHERE timestamp > %s AND timestamp <= %s",
                       [compiler.instant(previous), compiler.instant(now)]))
         window = block.having.window
@@ -230,12 +243,10 @@ def compile_touched(node: Query, *, ingested_after: datetime, previous: datetime
                 parts.append((f"SELECT contact_id FROM {table} WHERE timestamp >= %s AND timestamp < %s",
                               [compiler.instant(old_start), compiler.instant(new_start)]))
         if count_accepts_zero(block.having):
-            parts.append((f"SELECT contact_id FROM {CONTACTS_TABLE} WHERE createdon > %s",
-                          [compiler.instant(ingested_after)]))
+            parts.append((f"SELECT contact_id FROM {CONTACTS_TABLE} WHERE createdon > %s", [since]))
     if any(profiles(node)):
         # A changed contact, or a changed account's contacts (a contact's move to another company changes
         # the contact). New contacts are modified at creation.
-        since = compiler.instant(ingested_after)
         parts.append((f"SELECT contact_id FROM {CONTACTS_TABLE} WHERE modifiedon > %s", [since]))
         parts.append((f"SELECT contact_id FROM {CONTACTS_TABLE} WHERE parentcustomerid IN "
                       f"(SELECT accountid FROM {ACCOUNTS_TABLE} WHERE modifiedon > %s)", [since]))

@@ -1,15 +1,17 @@
 """Incremental refresh recomputes only the touched contacts, and always agrees with a full evaluation."""
 
 import random
+import threading
 import uuid
 
 import pytest
 from django.db import connection
 
+from segments import evaluation
 from segments.evaluation import segment_evaluate
-from segments.models import Membership
+from segments.models import Membership, Segment
 from segments.query import compile_query, parse
-from segments.services import segment_create
+from segments.services import segment_create, segment_sources
 
 from .helpers import T0, contact, days, interact
 
@@ -29,7 +31,7 @@ QUERIES = [
 
 
 def full_result(text, now):
-    sql, params = compile_query(parse(text), now=now, dialect="postgresql")
+    sql, params = compile_query(parse(text), now=now, dialect="postgresql", segments=segment_sources)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {row[0] for row in cursor.fetchall()}
@@ -77,3 +79,118 @@ def test_a_long_time_without_a_full_run_makes_the_next_one_full(settings):
     assert segment_evaluate(segment_id=segment.pk, at=T0).mode == "full"
     assert segment_evaluate(segment_id=segment.pk, at=T0 + days(0.01)).mode == "incremental"
     assert segment_evaluate(segment_id=segment.pk, at=T0 + days(1)).mode == "full"
+
+
+OPERANDS = {  # name: query of a live segment that compound segments read
+    "openers": "INTERACTION(EmailOpened, EmailOpened_ContactLink).HAVING(COUNT() >= 2, UTCDAYS(10))",
+    "boosted": "INTERACTION(LeadScoreBoost, LeadScoreBoost_ContactLink).HAVING(SUM(BoostValue) >= 20)",
+    "quiet": "INTERACTION(EmailOpened, EmailOpened_ContactLink).HAVING(COUNT() == 0, UTCDAYS(5))",
+}
+COMPOUNDS = [
+    "SEGMENT(openers) EXCEPT SEGMENT(boosted)",
+    "SEGMENT(openers) INTERSECT SEGMENT(boosted)",
+    "SEGMENT(quiet) UNION SEGMENT(boosted)",
+    # mixed: a segment and an interaction block of their own
+    "SEGMENT(boosted) EXCEPT INTERACTION(EmailOpened, EmailOpened_ContactLink).FILTER(City == 'Oslo')"
+    ".HAVING(COUNT() >= 1, UTCDAYS(7))",
+]
+
+
+def live_operands(now):
+    operands = []
+    for name, text in OPERANDS.items():
+        segment = segment_create(name=name, query_text=text)
+        Segment.objects.filter(pk=segment.pk).update(state=Segment.State.LIVE)
+        segment_evaluate(segment_id=segment.pk, at=now)
+        operands.append(segment)
+    return operands
+
+
+def members_of(segment):
+    return set(Membership.objects.filter(segment=segment).values_list("contact_id", flat=True))
+
+
+@pytest.mark.parametrize("text", COMPOUNDS)
+def test_compound_refreshes_follow_the_changes_of_the_memberships_they_read(text, settings):
+    settings.SEGMENT_FULL_REFRESH_INTERVAL = 365 * 86400
+    rng = random.Random(text)
+    people = [contact() for _ in range(25)]
+    add_random_activity(rng, people, T0 - days(40), T0, 150)
+    now = T0
+    operands = live_operands(now)
+    # Not live itself, so that the operands' runs do not queue its evaluations: this test runs each one.
+    compound = segment_create(name="compound", query_text=text)
+    assert segment_evaluate(segment_id=compound.pk, at=now).mode == "full"
+    modes = []
+    for step in range(6):
+        now += days(rng.choice([0.2, 1, 3]))
+        add_random_activity(rng, people, now - days(12), now + days(1), 12)
+        if step % 2:
+            people.append(contact())
+        for operand in operands:
+            segment_evaluate(segment_id=operand.pk, at=now)
+        run = segment_evaluate(segment_id=compound.pk, at=now)
+        modes.append(run.mode)
+        assert members_of(compound) == full_result(text, now), f"step {step}"
+        compound.refresh_from_db()
+        assert compound.member_count == len(members_of(compound))
+    assert set(modes) == {"incremental"}
+
+
+def test_a_compound_that_read_a_segment_inline_is_recomputed_whole_once_it_reads_its_membership(settings):
+    settings.SEGMENT_FULL_REFRESH_INTERVAL = 365 * 86400
+    ada = contact("Ada")
+    interact("EmailOpened", ada, at=T0 - days(1))
+    interact("EmailOpened", ada, at=T0 - days(2))
+    openers = segment_create(name="openers", query_text=OPERANDS["openers"])  # a draft: compiled inline
+    compound = segment_create(name="compound", query_text="SEGMENT(openers)")
+    assert segment_evaluate(segment_id=compound.pk, at=T0).mode == "full"
+    assert segment_evaluate(segment_id=compound.pk, at=T0 + days(0.1)).mode == "full"  # still inline
+    Segment.objects.filter(pk=openers.pk).update(state=Segment.State.LIVE)
+    segment_evaluate(segment_id=openers.pk, at=T0 + days(0.2))
+    # Its membership now, not its query: what the compound read before is no guide to what changed.
+    assert segment_evaluate(segment_id=compound.pk, at=T0 + days(0.3)).mode == "full"
+    assert segment_evaluate(segment_id=compound.pk, at=T0 + days(0.4)).mode == "incremental"
+    assert members_of(compound) == {ada.contact_id}
+
+
+def test_a_segment_run_committed_after_a_compound_refresh_began_is_seen_by_the_next(monkeypatch, settings):
+    settings.SEGMENT_FULL_REFRESH_INTERVAL = 365 * 86400
+    ada, bob = contact("Ada"), contact("Bob")
+    interact("LeadScoreBoost", ada, at=T0, boost_value=25)
+    boosted = segment_create(name="boosted", query_text=OPERANDS["boosted"])
+    Segment.objects.filter(pk=boosted.pk).update(state=Segment.State.LIVE)
+    segment_evaluate(segment_id=boosted.pk, at=T0)
+    compound = segment_create(name="compound", query_text="SEGMENT(boosted)")
+    segment_evaluate(segment_id=compound.pk, at=T0)
+    assert members_of(compound) == {ada.contact_id}
+
+    # The operand's run writes Bob's entry, then waits before committing while the compound refreshes.
+    interact("LeadScoreBoost", bob, at=T0 + days(0.5), boost_value=25)
+    written, release = threading.Event(), threading.Event()
+    keep = evaluation._keep_statistics
+
+    def hold(changed):
+        keep(changed)
+        if threading.current_thread() is not threading.main_thread():
+            written.set()
+            release.wait(30)
+    monkeypatch.setattr(evaluation, "_keep_statistics", hold)
+
+    def operand_run():
+        try:
+            segment_evaluate(segment_id=boosted.pk, at=T0 + days(1))
+        finally:
+            connection.close()
+    worker = threading.Thread(target=operand_run)
+    worker.start()
+    try:
+        assert written.wait(30)
+        assert segment_evaluate(segment_id=compound.pk, at=T0 + days(1)).mode == "incremental"
+        assert members_of(compound) == {ada.contact_id}  # Bob's entry is not committed yet
+    finally:
+        release.set()
+        worker.join(30)
+    assert members_of(boosted) == {ada.contact_id, bob.contact_id}
+    assert segment_evaluate(segment_id=compound.pk, at=T0 + days(1.1)).mode == "incremental"
+    assert members_of(compound) == {ada.contact_id, bob.contact_id}
