@@ -52,9 +52,10 @@ def segment_evaluate(*, segment_id: int, at: datetime | None = None, full: bool 
     """
     segment = Segment.objects.get(pk=segment_id)
     now = at or timezone.now()
-    run = EvaluationRun.objects.create(segment=segment, version=segment.version, evaluated_at=now,
-                                      reason=reason[:200])
-    Segment.objects.filter(pk=segment_id).update(status=Segment.Status.RUNNING, queued_at=None)
+    with transaction.atomic():  # one commit: the run and the segment's status appear together
+        run = EvaluationRun.objects.create(segment=segment, version=segment.version, evaluated_at=now,
+                                          reason=reason[:200])
+        Segment.objects.filter(pk=segment_id).update(status=Segment.Status.RUNNING, queued_at=None)
     started = time.monotonic()
     try:
         with transaction.atomic():

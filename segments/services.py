@@ -86,9 +86,10 @@ def crm_reference(name: str) -> str:
 def dependants(segment: Segment, *, live_only: bool = False):
     """Segments whose query uses this one."""
     names = {segment.name, *([f"SEGMENT_CRM_ID_{segment.crm_id}"] if segment.crm_id else [])}
-    found = [s for s in Segment.objects.exclude(pk=segment.pk)
-             if names & {crm_reference(n) for n in s.uses_segments}]
-    return [s for s in found if s.is_live] if live_only else found
+    readers = Segment.objects.exclude(pk=segment.pk).exclude(uses_segments=[])
+    if live_only:
+        readers = readers.filter(state=Segment.State.LIVE)
+    return [s for s in readers if names & {crm_reference(n) for n in s.uses_segments}]
 
 
 def _check_words(name: str | None, description: str | None) -> None:
