@@ -20,23 +20,13 @@ from .measure import best_of
 INDEX_ONLY = ("SET LOCAL enable_seqscan = off", "SET LOCAL enable_bitmapscan = off")
 
 
-def _run(sql: str, params, settings=(), *, store: bool = False) -> Callable[[], None]:
-    """The statement's member count, or (store) its members and one change-log entry each written into tables
-    shaped like the real ones, in a transaction that is rolled back."""
+def _run(sql: str, params, settings=()) -> Callable[[], None]:
+    """The statement's member count, with planner settings (SET LOCAL) in a transaction of its own."""
     def run():
         with transaction.atomic(), connection.cursor() as cursor:
             for statement in settings:
                 cursor.execute(statement)
-            if not store:
-                cursor.execute(f"SELECT COUNT(*) FROM ({sql}) AS q", params)
-            else:
-                cursor.execute("CREATE TABLE benchmark_members (LIKE segments_membership INCLUDING ALL)")
-                cursor.execute("INSERT INTO benchmark_members (segment_id, contact_id, since) "
-                               f"SELECT 1, contact_id, now() FROM ({sql}) AS h ORDER BY contact_id", params)
-                cursor.execute("CREATE TABLE benchmark_log (LIKE segments_membershipchange INCLUDING ALL)")
-                cursor.execute("INSERT INTO benchmark_log (segment_id, contact_id, change, at, run_id) "
-                               "SELECT 1, contact_id, 'entered', now(), 1 FROM benchmark_members")
-            transaction.set_rollback(True)
+            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) AS q", params)
     return run
 
 
@@ -57,10 +47,6 @@ def best_of_candidates(label, hand, params, repeat) -> tuple[str, float, tuple, 
              for name, sql, p, settings in candidates(label, hand, params)]
     seconds, name, settings, sql, p = min(timed, key=lambda row: row[0])
     return name, seconds, settings, sql, p
-
-
-def store_best(sql, params, settings, repeat) -> float:
-    return best_of(repeat, _run(sql, params, settings, store=True))
 
 
 def designer_times(text: str, now, repeat: int) -> tuple[float | str | None, float | str | None]:

@@ -10,12 +10,17 @@ from segments.query import compile_query, parse
 from segments.services import segment_sources
 
 
-def best_of(repeat, fn):
+def best_of(repeat, fn, *, after=None):
+    """The fastest of `repeat` calls of `fn`, in seconds; `after` (untimed) runs after each."""
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
+        try:
+            fn()
+        finally:
+            times.append(time.perf_counter() - started)
+            if after:
+                after()
     return min(times)
 
 
@@ -29,22 +34,33 @@ def count_of(sql, params):
     return lambda: scalar(f"SELECT COUNT(*) FROM ({sql}) AS q", params)
 
 
-def stored(sql, params, *, log=False):
-    """The hand-written baseline of a first evaluation: the same members written into a table shaped and
-    indexed like segments_membership (and with `log`, one entry each into a table like the change log),
-    in one transaction that is rolled back."""
+STORE_TABLES = ("benchmark_members", "benchmark_log")
+
+
+def stored(sql, params, *, repeat, log=False, settings=()) -> float:
+    """The seconds of the hand-written baseline of a first evaluation, best of `repeat`: the same members
+    written into a table shaped and indexed like segments_membership (and with `log`, one entry each into a
+    table like the change log) and committed, as an evaluation commits. `settings`: planner settings the
+    statement carries (SET LOCAL). The tables are dropped after each, untimed."""
     def run():
         with transaction.atomic(), connection.cursor() as cursor:
-            # Regular tables, WAL-logged like the real ones, dropped by the rollback.
-            cursor.execute("CREATE TABLE benchmark_members (LIKE segments_membership INCLUDING ALL)")
-            cursor.execute("INSERT INTO benchmark_members (segment_id, contact_id, since) "
+            for statement in settings:
+                cursor.execute(statement)
+            # Regular tables, WAL-logged like the real ones.
+            cursor.execute(f"CREATE TABLE {STORE_TABLES[0]} (LIKE segments_membership INCLUDING ALL)")
+            cursor.execute(f"INSERT INTO {STORE_TABLES[0]} (segment_id, contact_id, since) "
                            f"SELECT 1, contact_id, now() FROM ({sql}) AS h ORDER BY contact_id", params)
             if log:
-                cursor.execute("CREATE TABLE benchmark_log (LIKE segments_membershipchange INCLUDING ALL)")
-                cursor.execute("INSERT INTO benchmark_log (segment_id, contact_id, change, at, run_id) "
-                               "SELECT 1, contact_id, 'entered', now(), 1 FROM benchmark_members")
-            transaction.set_rollback(True)
-    return run
+                cursor.execute(f"CREATE TABLE {STORE_TABLES[1]} (LIKE segments_membershipchange INCLUDING ALL)")
+                cursor.execute(f"INSERT INTO {STORE_TABLES[1]} (segment_id, contact_id, change, at, run_id) "
+                               f"SELECT 1, contact_id, 'entered', now(), 1 FROM {STORE_TABLES[0]}")
+
+    def drop():
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {', '.join(STORE_TABLES)}")
+
+    drop()  # what a run that was interrupted left
+    return best_of(repeat, run, after=drop)
 
 
 def ms(seconds):
