@@ -363,6 +363,14 @@ class _Compiler(ProfileCompiling):
         if source is None or (source.membership_segment_id is None and source.query is None):
             raise QueryValidationError(f"unknown segment '{ref.name}'", line, column)
         if source.membership_segment_id is not None:
+            if self.within and self.dialect == "postgresql":
+                # A refresh probes the membership's (segment, contact) index once per touched contact, whatever
+                # the planner believes of the segment's size (one row, for a segment newer than the table's
+                # statistics: it then scans the touched set once per member). OFFSET 0 keeps the subquery a
+                # probe per row: PostgreSQL does not turn such an EXISTS into a join.
+                return (f"SELECT w.contact_id FROM {self.within} AS w WHERE EXISTS (SELECT 1 FROM "
+                        f"{MEMBERSHIP_TABLE} AS m WHERE m.segment_id = %s AND m.contact_id = w.contact_id OFFSET 0)",
+                        [source.membership_segment_id])
             # (segment_id, contact_id) is unique, so no DISTINCT is needed.
             return (f"SELECT contact_id FROM {MEMBERSHIP_TABLE} WHERE segment_id = %s{self.only()}",
                     [source.membership_segment_id])

@@ -1,5 +1,6 @@
 """Incremental refresh recomputes only the touched contacts, and always agrees with a full evaluation."""
 
+import json
 import random
 import threading
 import uuid
@@ -194,3 +195,33 @@ def test_a_segment_run_committed_after_a_compound_refresh_began_is_seen_by_the_n
     assert members_of(boosted) == {ada.contact_id, bob.contact_id}
     assert segment_evaluate(segment_id=compound.pk, at=T0 + days(1.1)).mode == "incremental"
     assert members_of(compound) == {ada.contact_id, bob.contact_id}
+
+
+def _plan_nodes(plan):
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from _plan_nodes(child)
+
+
+def test_a_refresh_probes_the_memberships_it_reads_per_touched_contact_whatever_the_statistics_say():
+    people = [contact() for _ in range(300)]
+    for who in people:
+        interact("LeadScoreBoost", who, at=T0, boost_value=25)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE segments_membership")  # before the segment has members: it looks empty
+    boosted = segment_create(name="boosted", query_text=OPERANDS["boosted"])
+    Segment.objects.filter(pk=boosted.pk).update(state=Segment.State.LIVE)
+    segment_evaluate(segment_id=boosted.pk, at=T0)
+    sql, params = compile_query(parse("SEGMENT(boosted)"), now=T0, segments=segment_sources, within="touched")
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE touched AS SELECT contact_id FROM interactions_contact LIMIT 200")
+        cursor.execute("ANALYZE touched")
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0][0]["Plan"]
+        cursor.execute("DROP TABLE touched")
+    # The membership is read only in a subplan run per touched contact, by the contact's key.
+    probes = [n for n in _plan_nodes(plan) if n.get("Parent Relationship") == "SubPlan"]
+    reads = [n for n in _plan_nodes(plan) if n.get("Relation Name") == "segments_membership"]
+    assert reads and all(any(n is read for p in probes for n in _plan_nodes(p)) for read in reads), plan
+    assert all("contact_id = w.contact_id" in json.dumps(p) for p in probes), plan
+    assert [n["Relation Name"] for n in _plan_nodes(plan) if n["Node Type"] == "Seq Scan"] == ["touched"]
