@@ -227,10 +227,13 @@ def compile_touched(node: Query, *, ingested_after: datetime, previous: datetime
         source = segments(ref) if segments else None
         if source is None or source.membership_segment_id is None:
             raise ValueError(f"segment '{ref}' is not read from its membership: the query is recomputed whole")
-        # The (segment_id, at) index finds each run's changes; a run's changes are stamped with its evaluation time.
-        parts.append((f"SELECT contact_id FROM {CHANGE_LOG_TABLE} WHERE segment_id = %s AND (at, run_id) IN "
-                      f"(SELECT evaluated_at, id FROM {RUNS_TABLE} WHERE segment_id = %s AND applied_at >= %s)",
-                      [source.membership_segment_id, source.membership_segment_id, since]))
+        # From the few runs since, each run's changes by the (segment_id, at) index (they are stamped with its
+        # evaluation time). OFFSET 0 keeps the lookup per run: a segment newer than the change log's
+        # statistics looks empty to the planner, which then read all its changes ever and matched the runs.
+        parts.append((f"SELECT c.contact_id FROM {RUNS_TABLE} AS r CROSS JOIN LATERAL (SELECT contact_id FROM "
+                      f"{CHANGE_LOG_TABLE} WHERE segment_id = r.segment_id AND at = r.evaluated_at AND run_id = r.id "
+                      "OFFSET 0) AS c WHERE r.segment_id = %s AND r.applied_at >= %s",
+                      [source.membership_segment_id, since]))
     for block in behaviorals(node):
         table = interaction_type(block.type).table
         parts.append((f"SELECT contact_id FROM {table} WHERE ingested_at > %s", [since]))
