@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 
 from .models import EvaluationRun, Membership, Segment
@@ -72,9 +72,10 @@ def segment_evaluate(*, segment_id: int, at: datetime | None = None, full: bool 
             node = parse(current.query)
             reads = _memberships_read(node)
             # Dates relative to now move every contact's verdict as time passes: those are recomputed whole.
-            incremental = not full and not uses_now(node) and _can_refresh(current, now, reads)
+            seen = None if full or uses_now(node) else _can_refresh(current, now, reads)
+            incremental = seen is not None
             if incremental:
-                _collect_affected(current, node, now)
+                _collect_affected(current, node, now, seen)
                 run.mode = EvaluationRun.Mode.INCREMENTAL
             empty = not incremental and not Membership.objects.filter(segment_id=segment_id).exists()
             added, removed = _apply(current, run, now, node, within=AFFECTED if incremental else None, empty=empty)
@@ -137,7 +138,8 @@ def _watermark() -> datetime | None:
         return None
     with connection.cursor() as cursor:
         cursor.execute("SELECT LEAST(clock_timestamp(), MIN(xact_start)) FROM pg_stat_activity "
-                       "WHERE xact_start IS NOT NULL AND pid <> pg_backend_pid()")
+                       "WHERE xact_start IS NOT NULL AND pid <> pg_backend_pid() "
+                       "AND datname = current_database()")  # another database's transactions write none of ours
         return cursor.fetchone()[0]
 
 
@@ -151,44 +153,54 @@ def _database_now() -> datetime:
         return cursor.fetchone()[0]
 
 
-def _memberships_read(node) -> list[int] | None:
-    """The segments whose memberships the query reads (ids, sorted), or None when it compiles one inline."""
+def _memberships_read(node) -> dict[str, str | None] | None:
+    """The segments whose memberships the query reads, each (its id as text) with the time its newest run seen
+    now applied its changes (ISO 8601, the database's clock); None when the query compiles a segment inline.
+
+    Read before the memberships are: a run committed in between is then read as well and followed again next
+    time (harmless), never the other way round. A segment's runs apply in turn (its lock), so the times are in
+    commit order: a run not seen here applies later than every one seen."""
     ids = set()
     for ref in segment_refs(node):
         source = segment_sources(ref.name)
         if source is None or source.membership_segment_id is None:
             return None
         ids.add(source.membership_segment_id)
-    return sorted(ids)
+    newest = dict(EvaluationRun.objects.filter(segment_id__in=ids, status=EvaluationRun.Status.SUCCEEDED)
+                  .values_list("segment_id").annotate(newest=Max("applied_at")))
+    return {str(i): newest[i].isoformat() if newest.get(i) else None for i in sorted(ids)}
 
 
-def _can_refresh(segment: Segment, now: datetime, reads: list[int] | None) -> bool:
+def _can_refresh(segment: Segment, now: datetime, reads: dict | None) -> dict[int, datetime] | None:
     """Whether only the touched contacts need recomputing: the same query, evaluated before, not long ago, and
-    for one that reads segments, the same memberships as then (an inline segment's query changes with time)."""
+    for one that reads segments, the same memberships as then (an inline segment's query changes with time).
+    Returns None (recompute whole) or, per membership read, the time its newest run seen last time applied."""
     if connection.vendor != "postgresql":
-        return False
+        return None
     if segment.evaluated_version != segment.version or segment.ingest_watermark is None:
-        return False
+        return None
     if segment.last_evaluated_at is None or now < segment.last_evaluated_at:
-        return False
+        return None
+    seen = {}
     if segment.uses_segments:
-        if reads is None:
-            return False
         last = (EvaluationRun.objects.filter(segment=segment, status=EvaluationRun.Status.SUCCEEDED)
                 .order_by(F("applied_at").desc(nulls_last=True)).values_list("read_memberships", flat=True).first())
-        if last != reads:
-            return False
+        if reads is None or not isinstance(last, dict) or last.keys() != reads.keys() or None in last.values():
+            return None
+        seen = {int(key): datetime.fromisoformat(value) for key, value in last.items()}
     # A full run now and then also catches what no watermark sees (interactions deleted by hand).
     last_full = (EvaluationRun.objects.filter(segment=segment, mode=EvaluationRun.Mode.FULL,
                                               status=EvaluationRun.Status.SUCCEEDED)
                  .order_by("-started").values_list("evaluated_at", flat=True).first())
-    return last_full is not None and now - last_full < timedelta(seconds=settings.SEGMENT_FULL_REFRESH_INTERVAL)
+    if last_full is None or now - last_full >= timedelta(seconds=settings.SEGMENT_FULL_REFRESH_INTERVAL):
+        return None
+    return seen
 
 
-def _collect_affected(segment: Segment, node, now: datetime) -> None:
+def _collect_affected(segment: Segment, node, now: datetime, seen: dict[int, datetime]) -> None:
     """Fill AFFECTED with the contacts whose membership can have changed since the last run."""
     sql, params = compile_touched(node, ingested_after=segment.ingest_watermark, previous=segment.last_evaluated_at,
-                                  now=now, dialect=connection.vendor, segments=segment_sources)
+                                  now=now, dialect=connection.vendor, segments=segment_sources, changed_after=seen)
     with connection.cursor() as cursor:
         # A refresh looks up a few thousand contacts; with the default cost of a random page the planner
         # hashes whole tables instead of probing the (contact, timestamp) indexes (measured 3x slower).

@@ -130,13 +130,14 @@ class EvaluationRun(models.Model):
     reason = models.CharField(max_length=200, blank=True, default="",
                               help_text="Why the run happened: went live, edited while live, new interactions, ...")
     # A compound segment's refresh recomputes the contacts whose membership of the segments it reads changed
-    # since its last run: the changes of their runs applied after its watermark. So the time is the
-    # database's (as the watermark's), taken inside the run's transaction: never before that transaction began.
+    # since its last run: the changes of their runs applied after the newest one that run saw. So the time is
+    # the database's, taken inside the run's transaction while it holds the segment's lock (in commit order).
     applied_at = models.DateTimeField(null=True, blank=True,
                                       help_text="When a successful run wrote its changes (the database's clock).")
     read_memberships = models.JSONField(null=True, blank=True,
-                                        help_text="The segments whose memberships the run read (ids), or none "
-                                                  "if it compiled one inline: a compound refresh needs the same.")
+                                        help_text="The segments whose memberships the run read (ids), each with "
+                                                  "the time its newest run seen applied; none if it compiled one "
+                                                  "inline.")
 
     class Meta:
         ordering = ["-started"]

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='evaluationrun',
             name='read_memberships',
-            field=models.JSONField(blank=True, help_text='The segments whose memberships the run read (ids), or none if it compiled one inline: a compound refresh needs the same.', null=True),
+            field=models.JSONField(blank=True, help_text='The segments whose memberships the run read (ids), each with the time its newest run seen applied; none if it compiled one inline.', null=True),
         ),
         migrations.AddIndex(
             model_name='evaluationrun',

@@ -47,7 +47,7 @@ import calendar
 import operator
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -209,15 +209,16 @@ def compile_aggregate(block: Behavioral, *, contact_id: uuid.UUID, now: datetime
 
 
 def compile_touched(node: Query, *, ingested_after: datetime, previous: datetime, now: datetime,
-                    dialect: str = "postgresql", segments: SegmentSources | None = None) -> SQL:
+                    dialect: str = "postgresql", segments: SegmentSources | None = None,
+                    changed_after: Mapping[int, datetime] | None = None) -> SQL:
     """The contacts whose membership can have changed between the evaluation at `previous` and one at `now`.
 
     Those with interactions ingested after `ingested_after` (the last run's watermark), with interactions
     that became visible (Timestamp in (previous, now]), or that slid out of a moving window; and for blocks
     that contacts without interactions pass ("did not"), the contacts created since the watermark. For a
-    segment read from its membership, the contacts whose membership the segment's runs applied since the
-    watermark changed. A segment that would be compiled inline has no such set (ValueError): its query,
-    not its members, would have to be followed.
+    segment read from its membership, the contacts whose membership changed in the segment's runs that
+    applied after `changed_after[segment id]` (the newest the last run saw). A segment that would be compiled
+    inline has no such set (ValueError): its query, not its members, would have to be followed.
     """
     validate(node)
     compiler = _Compiler(now, dialect, None, None)
@@ -227,13 +228,16 @@ def compile_touched(node: Query, *, ingested_after: datetime, previous: datetime
         source = segments(ref) if segments else None
         if source is None or source.membership_segment_id is None:
             raise ValueError(f"segment '{ref}' is not read from its membership: the query is recomputed whole")
-        # From the few runs since, each run's changes by the (segment_id, at) index (they are stamped with its
-        # evaluation time). OFFSET 0 keeps the lookup per run: a segment newer than the change log's
+        seen = (changed_after or {}).get(source.membership_segment_id)
+        if seen is None:
+            raise ValueError(f"what the last run saw of segment '{ref}' is not known: the query is recomputed whole")
+        # From the few runs since the newest seen, each run's changes by the (segment_id, at) index (they are
+        # stamped with its evaluation time). OFFSET 0 keeps the lookup per run: a segment newer than the change log's
         # statistics looks empty to the planner, which then read all its changes ever and matched the runs.
         parts.append((f"SELECT c.contact_id FROM {RUNS_TABLE} AS r CROSS JOIN LATERAL (SELECT contact_id FROM "
                       f"{CHANGE_LOG_TABLE} WHERE segment_id = r.segment_id AND at = r.evaluated_at AND run_id = r.id "
-                      "OFFSET 0) AS c WHERE r.segment_id = %s AND r.applied_at >= %s",
-                      [source.membership_segment_id, since]))
+                      "OFFSET 0) AS c WHERE r.segment_id = %s AND r.applied_at > %s",
+                      [source.membership_segment_id, compiler.instant(seen)]))
     for block in behaviorals(node):
         table = interaction_type(block.type).table
         parts.append((f"SELECT contact_id FROM {table} WHERE ingested_at > %s", [since]))
