@@ -281,11 +281,15 @@ def _apply_touched(cursor, names: dict, within: str) -> tuple[int, int]:
     segment's size. A segment newer than the membership's statistics looks empty to it (one row); it then
     scanned the touched set once per member: 17 s instead of 20 ms, seen with 17,000 members."""
     cursor.execute(f"ANALYZE {NEW}")
-    # Leaving: the touched members not in the new set, their rows found by key (an array: one index scan).
-    cursor.execute(f"WITH changed AS (DELETE FROM segments_membership AS m WHERE m.segment_id = %(segment)s "
-                   f"AND m.contact_id = ANY(ARRAY(SELECT a.contact_id FROM {within} AS a WHERE NOT EXISTS "
-                   f"(SELECT 1 FROM {NEW} AS n WHERE n.contact_id = a.contact_id))) RETURNING m.contact_id) "
-                   f"{LOG} SELECT %(segment)s, contact_id, 'exited', %(at)s, %(run)s FROM changed", names)
+    # Leaving: the touched members not in the new set. Their rows are found by a probe per contact (OFFSET 0
+    # keeps it one) and deleted by id: given the contacts as an array instead, the planner scanned the
+    # segment's rows against it (1.7 s for 4,000 of 100,000 members).
+    leaving = (f"SELECT p.id FROM {within} AS a CROSS JOIN LATERAL (SELECT id FROM segments_membership "
+               "WHERE segment_id = %(segment)s AND contact_id = a.contact_id OFFSET 0) AS p "
+               f"WHERE NOT EXISTS (SELECT 1 FROM {NEW} AS n WHERE n.contact_id = a.contact_id)")
+    cursor.execute(f"WITH changed AS (DELETE FROM segments_membership AS m WHERE m.id IN ({leaving}) "
+                   f"RETURNING m.contact_id) {LOG} SELECT %(segment)s, contact_id, 'exited', %(at)s, %(run)s "
+                   "FROM changed", names)
     removed = cursor.rowcount
     # Entering: the new set's contacts that are not members yet, as the unique index finds on insert.
     cursor.execute(f"WITH changed AS (INSERT INTO segments_membership (segment_id, contact_id, since) "
