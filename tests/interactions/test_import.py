@@ -240,5 +240,8 @@ def test_memory_does_not_grow_with_the_file(tmp_path):
         for model in INTERACTION_MODELS.values():
             model.objects.all().delete()
         Contact.objects.all().delete()
-    assert peaks[200_000] < 1.5 * peaks[20_000], peaks
+    # Ten times the lines would be ten times the memory if it grew with the file. It may still double: the 20k
+    # file is two batches, while the 200k one can fill the copy pipeline (a batch being built, two queued, one
+    # being copied) when the database is slower than the parsing, as on a loaded machine (11 vs 22 MB seen).
+    assert peaks[200_000] < 2.5 * peaks[20_000], peaks
     assert peaks[200_000] < 64 * 2**20, peaks
