@@ -144,8 +144,8 @@ def _watermark() -> datetime | None:
 
 
 def _database_now() -> datetime:
-    """The database's clock (the watermark's), inside the current transaction: a compound refresh compares the
-    two. Elsewhere (SQLite: nothing refreshes incrementally) the process's."""
+    """The database's clock inside the current transaction (one clock for every worker's runs, which compound
+    refreshes compare). Elsewhere (SQLite: nothing refreshes incrementally) the process's."""
     if connection.vendor != "postgresql":
         return timezone.now()
     with connection.cursor() as cursor:
@@ -166,6 +166,8 @@ def _memberships_read(node) -> dict[str, str | None] | None:
         if source is None or source.membership_segment_id is None:
             return None
         ids.add(source.membership_segment_id)
+    if not ids:
+        return {}
     newest = dict(EvaluationRun.objects.filter(segment_id__in=ids, status=EvaluationRun.Status.SUCCEEDED)
                   .values_list("segment_id").annotate(newest=Max("applied_at")))
     return {str(i): newest[i].isoformat() if newest.get(i) else None for i in sorted(ids)}

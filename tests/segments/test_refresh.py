@@ -38,6 +38,17 @@ def full_result(text, now):
         return {row[0] for row in cursor.fetchall()}
 
 
+def members_of(segment):
+    return set(Membership.objects.filter(segment=segment).values_list("contact_id", flat=True))
+
+
+def assert_agrees_with_a_full_evaluation(segment, text, now, step):
+    members = members_of(segment)
+    assert members == full_result(text, now), f"step {step}"
+    segment.refresh_from_db()
+    assert segment.member_count == len(members)
+
+
 def add_random_activity(rng, people, start, end, n):
     for _ in range(n):
         at = start + (end - start) * rng.random()
@@ -64,12 +75,8 @@ def test_refreshes_agree_with_full_evaluations_as_data_arrives_and_time_passes(t
         if step % 2:
             people.append(contact())
         now = later
-        run = segment_evaluate(segment_id=segment.pk, at=now)
-        modes.append(run.mode)
-        members = set(Membership.objects.filter(segment=segment).values_list("contact_id", flat=True))
-        assert members == full_result(text, now), f"step {step}"
-        segment.refresh_from_db()
-        assert segment.member_count == len(members)
+        modes.append(segment_evaluate(segment_id=segment.pk, at=now).mode)
+        assert_agrees_with_a_full_evaluation(segment, text, now, step)
     assert set(modes) == {"incremental"}
 
 
@@ -107,10 +114,6 @@ def live_operands(now):
     return operands
 
 
-def members_of(segment):
-    return set(Membership.objects.filter(segment=segment).values_list("contact_id", flat=True))
-
-
 @pytest.mark.parametrize("text", COMPOUNDS)
 def test_compound_refreshes_follow_the_changes_of_the_memberships_they_read(text, settings):
     settings.SEGMENT_FULL_REFRESH_INTERVAL = 365 * 86400
@@ -130,11 +133,8 @@ def test_compound_refreshes_follow_the_changes_of_the_memberships_they_read(text
             people.append(contact())
         for operand in operands:
             segment_evaluate(segment_id=operand.pk, at=now)
-        run = segment_evaluate(segment_id=compound.pk, at=now)
-        modes.append(run.mode)
-        assert members_of(compound) == full_result(text, now), f"step {step}"
-        compound.refresh_from_db()
-        assert compound.member_count == len(members_of(compound))
+        modes.append(segment_evaluate(segment_id=compound.pk, at=now).mode)
+        assert_agrees_with_a_full_evaluation(compound, text, now, step)
     assert set(modes) == {"incremental"}
 
 
