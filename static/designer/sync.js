@@ -77,8 +77,27 @@
     }
   });
 
+  // Focusing a field or selecting its text is no edit, so an answer may be swapped in under the caret. htmx then
+  // focuses the new field of the same id but restores the selection only when it does not start at 0 (select-all
+  // then typing "3" over "2" gave "32"): the caret and selection are put back here.
+  let caret = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    const active = document.activeElement;
+    caret = null;
+    if (!event.detail.shouldSwap || !active || !active.id || typeof active.selectionStart !== "number") return;
+    if (!event.detail.target.contains(active)) return;
+    caret = { id: active.id, start: active.selectionStart, end: active.selectionEnd, direction: active.selectionDirection };
+  });
+
   document.addEventListener("htmx:afterSwap", function (event) {
     if (event.detail.requestConfig && event.detail.requestConfig.elt === form() && textBox()) syncedText = textBox().value;
+    const kept = caret;
+    caret = null;
+    const field = kept && document.getElementById(kept.id);
+    if (field && typeof field.setSelectionRange === "function") {
+      if (document.activeElement !== field) field.focus({ preventScroll: true });
+      try { field.setSelectionRange(kept.start, kept.end, kept.direction); } catch (e) { /* a type without a caret */ }
+    }
     estimateState();
   });
 
