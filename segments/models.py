@@ -159,8 +159,10 @@ class MembershipChange(models.Model):
                                 db_constraint=False, db_index=False)
     change = models.CharField(max_length=10, choices=Change.choices)
     at = models.DateTimeField()
-    run = models.ForeignKey(EvaluationRun, on_delete=models.CASCADE, related_name="changes", db_constraint=False,
-                            db_index=False)  # a run's changes are found by (segment, at)
+    # A run's changes are found by (segment, at), and go with their segment: runs are never deleted alone (the
+    # console shows them read-only), so no cascade by run needs a scan of the whole change log.
+    run = models.ForeignKey(EvaluationRun, on_delete=models.DO_NOTHING, related_name="changes", db_constraint=False,
+                            db_index=False)
 
     class Meta:
         ordering = ["-at"]

@@ -1,8 +1,11 @@
 """Segment lifecycle: create, edit with optimistic concurrency, go live, stop, delete, duplicate."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from segments.models import Segment
+from segments.evaluation import segment_evaluate
+from segments.models import EvaluationRun, Membership, MembershipChange, Segment
 from segments.query import QueryError
 from segments.services import (
     ConcurrentEdit,
@@ -135,6 +138,25 @@ def test_stop_and_delete_when_unused():
     assert (segment.state, segment.next_evaluation_at) == ("stopped", None)
     segment_delete(segment=segment)
     assert not Segment.objects.exists()
+
+
+def test_delete_takes_the_segments_members_runs_and_change_log_by_its_own_indexes():
+    kept = segment_go_live(segment=segment_create(name="kept", query_text=OPENED))
+    gone = segment_go_live(segment=segment_create(name="gone", query_text=OPENED))
+    interact("EmailOpened", contact("Ada"))
+    for segment in (kept, gone):
+        segment_evaluate(segment_id=segment.pk, at=T0 + days(1))
+    before = {model: model.objects.filter(segment=kept).count() for model in (Membership, MembershipChange,
+                                                                                 EvaluationRun)}
+    assert all(before.values()) and Membership.objects.filter(segment=gone).exists()
+    with CaptureQueriesContext(connection) as queries:
+        segment_delete(segment=segment_stop(segment=gone))
+    assert not any(model.objects.filter(segment_id=gone.pk).exists()
+                   for model in (Membership, MembershipChange, EvaluationRun))
+    assert {model: model.objects.filter(segment=kept).count() for model in before} == before
+    change_log = MembershipChange._meta.db_table
+    deletes = [q["sql"] for q in queries.captured_queries if q["sql"].startswith(f'DELETE FROM "{change_log}"')]
+    assert deletes and all('"segment_id" IN' in sql for sql in deletes), deletes  # never by run: no index
 
 
 def test_duplicate_makes_a_draft_with_a_free_name():
