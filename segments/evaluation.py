@@ -284,12 +284,14 @@ def _apply_touched(cursor, names: dict, within: str) -> tuple[int, int]:
     scanned the touched set once per member: 17 s instead of 20 ms, seen with 17,000 members."""
     cursor.execute(f"ANALYZE {NEW}")
     # Leaving: the touched members not in the new set. Their rows are found by a probe per contact (OFFSET 0
-    # keeps it one) and deleted by id: given the contacts as an array instead, the planner scanned the
-    # segment's rows against it (1.7 s for 4,000 of 100,000 members).
-    leaving = (f"SELECT p.id FROM {within} AS a CROSS JOIN LATERAL (SELECT id FROM segments_membership "
+    # keeps it one) and deleted where the probe found them (a TID scan: no second lookup of each row, half the
+    # time of deleting by id at 13,000 rows). Given the contacts as an array instead, the planner scanned the
+    # segment's rows against it (1.7 s for 4,000 of 100,000 members). Only this run writes the segment's rows
+    # (it holds the segment's lock); a row a contact deletion removes meanwhile is skipped, not an error.
+    leaving = (f"SELECT p.ctid FROM {within} AS a CROSS JOIN LATERAL (SELECT ctid FROM segments_membership "
                "WHERE segment_id = %(segment)s AND contact_id = a.contact_id OFFSET 0) AS p "
                f"WHERE NOT EXISTS (SELECT 1 FROM {NEW} AS n WHERE n.contact_id = a.contact_id)")
-    cursor.execute(f"WITH changed AS (DELETE FROM segments_membership AS m WHERE m.id IN ({leaving}) "
+    cursor.execute(f"WITH changed AS (DELETE FROM segments_membership AS m WHERE m.ctid = ANY (ARRAY({leaving})) "
                    f"RETURNING m.contact_id) {LOG} SELECT %(segment)s, contact_id, 'exited', %(at)s, %(run)s "
                    "FROM changed", names)
     removed = cursor.rowcount
