@@ -25,7 +25,8 @@ What the stream looks like:
 - follow-ups that would fall after the anchor (an open tomorrow, a check-in at a future event) have not
   happened yet and are left out;
 - the number of interaction rows is exactly M: episodes are generated day by day until each day's share
-  is reached, and the last episode is cut short at M.
+  is reached, and the last episode is cut short at M;
+- rows come in timestamp order, as a live system stores them (an episode's follow-ups wait for their day).
 
 Values are produced in a storage-neutral text form: GUIDs as 32 hex digits, timestamps as
 'YYYY-MM-DD HH:MM:SS' in UTC, other values as str, int or None. Both PostgreSQL (uuid, timestamptz
