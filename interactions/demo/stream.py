@@ -32,6 +32,9 @@ def _getter(names: tuple[str, ...]) -> Callable[[dict], tuple]:
     return operator.itemgetter(*names)
 
 
+_SECOND = operator.itemgetter(0)
+
+
 def _settled(pending: dict[int, list], *, before: int | None = None) -> Iterator[tuple[str, tuple | str]]:
     """The pending rows of the days before `before` (all of them without it), as (type name, row), in
     timestamp order; rows of one second keep the order they were made in (the sort is stable)."""
@@ -40,9 +43,6 @@ def _settled(pending: dict[int, list], *, before: int | None = None) -> Iterator
         rows.sort(key=_SECOND)
         for _, type_name, row in rows:
             yield type_name, row
-
-
-_SECOND = operator.itemgetter(0)
 
 
 class Stream:

@@ -154,9 +154,10 @@ def test_a_field_focused_while_an_answer_is_swapped_in_keeps_its_caret_and_selec
     page.route(f"**/segments/{segment.pk}/",
                lambda route: held.append(route) if route.request.method == "POST" else route.continue_())
     page.select_option("#window_unit", "MONTHS")  # its sync leaves and is held
-    page.wait_for_function("() => document.querySelector('#editor[aria-busy=true]')")
-    while not held:
+    deadline = time.monotonic() + 5
+    while not held and time.monotonic() < deadline:
         page.wait_for_timeout(20)  # polling: the request reaches the route soon after it leaves
+    assert held, "the choice asked for no sync"
     page.focus("#window_n")
     page.eval_on_selector("#window_n", "(e, [s, t]) => { e.setSelectionRange(s, t); e.dataset.before = '1'; }",
                           [start, end])
