@@ -81,6 +81,30 @@ def test_never_is_a_plain_anti_join(having):
     assert params == [NOW, NOW - timedelta(days=90)]
 
 
+@pytest.mark.parametrize("having, failing", [
+    ("COUNT() == 0", None),
+    ("COUNT() < 3", "HAVING NOT (COUNT(*) < %s)"),
+])
+def test_within_touched_contacts_a_block_that_zero_satisfies_starts_from_them_not_from_every_contact(having,
+                                                                                                  failing):
+    # The touched contacts exist (compile_touched reads them where contacts must), so none is looked up.
+    sql, params = compile_query(
+        parse(f"INTERACTION(EmailOpened, EmailOpened_ContactLink).HAVING({having}, UTCDAYS(90))"), now=NOW,
+        within="touched")
+    only = "AND contact_id IN (SELECT contact_id FROM touched)"
+    if failing is None:
+        assert sql == (
+            "SELECT c.contact_id FROM touched AS c WHERE NOT EXISTS (SELECT 1 FROM interactions_emailopened AS i "
+            f"WHERE i.contact_id = c.contact_id AND timestamp <= %s AND timestamp >= %s {only})")
+    else:
+        assert sql == (
+            "SELECT c.contact_id FROM touched AS c WHERE NOT EXISTS (SELECT 1 FROM (SELECT contact_id FROM "
+            f"interactions_emailopened WHERE timestamp <= %s AND timestamp >= %s {only} GROUP BY contact_id "
+            f"{failing}) AS f WHERE f.contact_id = c.contact_id)")
+    assert "interactions_contact" not in sql
+    assert params[:2] == [NOW, NOW - timedelta(days=90)]
+
+
 @pytest.mark.parametrize("dialect, value", [("postgresql", Decimal("7.5")), ("sqlite", 7.5)])
 def test_set_operations_and_live_segments(dialect, value):
     text = "SEGMENT(a) EXCEPT INTERACTION(SurveyResponse, SurveyResponse_ContactLink).HAVING(AVG(Score) > 7.5)"
