@@ -8,7 +8,6 @@ It cleans up what it adds (benchmark segments, imported and refresh rows) so it 
 """
 
 import io
-import json
 import os
 import random
 import subprocess
@@ -23,12 +22,13 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from designer.management import limits_benchmark as limits
 from designer.management.designer_benchmark import benchmark_round_trip
 from designer.management.feedback_benchmark import benchmark_feedback, issue_shapes
+from designer.management.import_benchmark import benchmark_import
 from designer.management.measure import best_of, count_of, ms, refresh_and_check, scalar, shown, stored
 from designer.management.profile_benchmark import benchmark_profiles
 from designer.management.scales_benchmark import benchmark_scales, write_results
@@ -140,51 +140,14 @@ class Command(BaseCommand):
     # -- import -------------------------------------------------------------------------------------------
 
     def section_import(self, *, import_rows, **_):
-        self.stdout.write(f"== import_jsonl: {import_rows:,} EmailOpened lines, beside a plain COPY of the same rows")
         rows = list(self.opened_rows(import_rows, self.sample_contacts()))
-        with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as handle:
-            handle.writelines(json.dumps(r) + "\n" for r in rows)
-            path = handle.name
-        try:
-            started_at = scalar("SELECT clock_timestamp()")
-            started = time.perf_counter()
-            call_command("import_jsonl", path, "--no-progress", stdout=io.StringIO())
-            imported = time.perf_counter() - started
-            scalar("WITH d AS (DELETE FROM interactions_emailopened WHERE ingested_at >= %s RETURNING 1) "
-                   "SELECT COUNT(*) FROM d", [started_at])
-            maintenance.vacuum_needed()
-            self.rebuild_brin()
-        finally:
-            os.unlink(path)
-        text = "".join(f"{r['InteractionId']}\t{r['ContactId']}\t{r['Timestamp']}\t{r['City'] or chr(92) + 'N'}\n"
-                       for r in rows)
-        copies = {}
-        for label, like in (("bare table", "LIKE interactions_emailopened INCLUDING DEFAULTS"),
-                            ("same indexes", "LIKE interactions_emailopened INCLUDING DEFAULTS INCLUDING INDEXES")):
-            def copy(like=like):
-                with connection.cursor() as cursor:
-                    cursor.execute("DROP TABLE IF EXISTS benchmark_copy")
-                    cursor.execute(f"CREATE TEMP TABLE benchmark_copy ({like})")
-                    with cursor.copy("COPY benchmark_copy (interaction_id, contact_id, timestamp, city) "
-                                     "FROM STDIN") as out:
-                        out.write(text)
-                    cursor.execute("DROP TABLE benchmark_copy")
-            copies[label] = best_of(self.repeat, copy)
+        benchmark_import(rows, repeat=self.repeat, prefix=PREFIX.replace(": ", "-"), write=self.stdout.write,
+                         tidy=self.tidy)
 
-        def copy_into_the_table():
-            # The same table import_jsonl writes, its indexes, its size, WAL and foreign key; rolled back.
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                with cursor.copy("COPY interactions_emailopened (interaction_id, contact_id, timestamp, city) "
-                                 "FROM STDIN") as out:
-                    out.write(text)
-                transaction.set_rollback(True)
-        copies["the table itself"] = best_of(self.repeat, copy_into_the_table)
-        self.stdout.write(f"  import_jsonl                 {import_rows / imported:>10,.0f} rows/s  ({ms(imported)})")
-        for label, seconds in copies.items():
-            self.stdout.write(f"  plain COPY, {label:<16} {import_rows / seconds:>10,.0f} rows/s  ({ms(seconds)}); "
-                              f"import_jsonl takes {imported / seconds:.1f}x")
-        self.stdout.write("")
+    def tidy(self):
+        """After rows are deleted: vacuumed where needed and BRIN summaries rebuilt (they never shrink)."""
+        maintenance.vacuum_needed()
+        self.rebuild_brin()
 
     def section_seed(self, *, seed_rows, **_):
         self.stdout.write(f"== seed_demo: {seed_rows:,} interactions into a scratch database, beside a plain COPY "
