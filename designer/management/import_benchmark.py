@@ -68,9 +68,10 @@ def _import_jsonl(rows, tidy) -> float:
 def _ingest_api(rows, prefix, tidy) -> float:
     """Seconds to POST the rows in requests of API_BATCH as a tracker does: Django's whole request path
     (middleware, token, JSON decoding, validation, ingest, commit), as a temporary user of the Ingest group,
-    deleted afterwards with what it wrote."""
+    deleted afterwards with what it wrote (and the group, if it had to be made)."""
     user = get_user_model().objects.create_user(f"{prefix}ingest-{uuid.uuid4().hex[:8]}")
-    user.groups.add(Group.objects.get(name=roles.INGEST))
+    group, made = Group.objects.get_or_create(name=roles.INGEST)  # a migration makes it; unless removed by hand
+    user.groups.add(group)
     key = ApiToken.issue(name=f"{prefix}ingest", user=user)[1]
     client = Client(HTTP_HOST=settings.ALLOWED_HOSTS[0], HTTP_AUTHORIZATION=f"Bearer {key}")
     bodies = [json.dumps(rows[i:i + API_BATCH]) for i in range(0, len(rows), API_BATCH)]
@@ -88,6 +89,8 @@ def _ingest_api(rows, prefix, tidy) -> float:
     finally:
         _delete_since(started_at)
         user.delete()
+        if made:
+            group.delete()
         tidy()
 
 

@@ -6,11 +6,13 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from interactions.demo.generator import DemoData
 from interactions.demo.loader import write_demo
 from interactions.models import INTERACTION_MODELS, ApiToken
+from segments import roles
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +23,7 @@ def rates(out: str) -> dict[str, int]:
     return {label.strip(): int(rate.replace(",", "")) for label, rate in found}
 
 
-def test_the_import_section_writes_through_import_jsonl_and_the_ingest_api_and_leaves_nothing_behind():
+def test_the_import_section_writes_through_import_jsonl_and_the_ingest_api_and_leaves_nothing_behind(had_group):
     write_demo(DemoData(contacts=300, interactions=3_000, seed=6))
     opened = INTERACTION_MODELS["EmailOpened"].objects.count()
     users = get_user_model().objects.count()
@@ -35,3 +37,13 @@ def test_the_import_section_writes_through_import_jsonl_and_the_ingest_api_and_l
     # What both wrote is deleted again, and so are the API's temporary user and its token.
     assert INTERACTION_MODELS["EmailOpened"].objects.count() == opened
     assert get_user_model().objects.count() == users and not ApiToken.objects.exists()
+    assert Group.objects.filter(name=roles.INGEST).exists() == had_group
+
+
+@pytest.fixture(params=[True, False], ids=["the Ingest group", "no Ingest group"])
+def had_group(request):
+    """The migrations make the Ingest group; a database may have lost it (a flushed test database has)."""
+    Group.objects.filter(name=roles.INGEST).delete()
+    if request.param:
+        Group.objects.create(name=roles.INGEST)
+    return request.param
