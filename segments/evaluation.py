@@ -222,7 +222,8 @@ def _apply(segment: Segment, run: EvaluationRun, now: datetime, node, *, within:
 
     New members are written in contact order, which keeps the contact-keyed index inserts sequential.
     """
-    sql, params = compile_query(node, now=now, dialect=connection.vendor, segments=segment_sources, within=within)
+    sql, params = compile_query(node, now=now, dialect=connection.vendor, segments=segment_sources, within=within,
+                                ingested_after=segment.ingest_watermark if within else None)
     at = connection.ops.adapt_datetimefield_value(now)
     postgres = connection.vendor == "postgresql"
     if postgres and empty:

@@ -24,6 +24,7 @@ QUERIES = [
     "INTERACTION(EmailOpened, EmailOpened_ContactLink).HAVING(COUNT() == 0, UTCDAYS(7))",
     "INTERACTION(EmailOpened, EmailOpened_ContactLink).HAVING(COUNT() == 2, UTCMONTHS(1))",
     "INTERACTION(EmailOpened, EmailOpened_ContactLink).HAVING(COUNT() <= 1, UTCDAYS(6))",
+    "INTERACTION(EmailOpened, EmailOpened_ContactLink).FILTER(City == 'Oslo').HAVING(COUNT() == 0, UTCDAYS(4))",
     "INTERACTION(EmailOpened, EmailOpened_ContactLink).FILTER(City == 'Oslo' || ISNULL(City))"
     ".HAVING(COUNT() >= 1, UTCDAYS(5))",
     "INTERACTION(LeadScoreBoost, LeadScoreBoost_ContactLink).HAVING(SUM(BoostValue) >= 50, UTCDAYS(20))",

@@ -105,6 +105,23 @@ def test_within_touched_contacts_a_block_that_zero_satisfies_starts_from_them_no
     assert params[:2] == [NOW, NOW - timedelta(days=90)]
 
 
+def test_a_refresh_of_never_settles_the_touched_contacts_with_an_arrival_that_counts_without_a_probe():
+    arrived = NOW - timedelta(hours=1)
+    sql, params = compile_query(
+        parse("INTERACTION(EmailOpened, EmailOpened_ContactLink).FILTER(City == 'Oslo')"
+              ".HAVING(COUNT() == 0, UTCDAYS(90))"), now=NOW, within="touched", ingested_after=arrived)
+    passing = "timestamp <= %s AND timestamp >= %s AND (lower(city) = %s)"
+    assert sql == (
+        "SELECT c.contact_id FROM touched AS c LEFT JOIN (SELECT DISTINCT contact_id FROM interactions_emailopened "
+        f"WHERE ingested_at > %s AND {passing}) AS r ON r.contact_id = c.contact_id WHERE r.contact_id IS NULL "
+        f"AND NOT EXISTS (SELECT 1 FROM interactions_emailopened AS i WHERE i.contact_id = c.contact_id AND {passing})")
+    window = [NOW, NOW - timedelta(days=90), "oslo"]
+    assert params == [arrived, *window, *window]
+    # Only within a refresh's touched contacts: elsewhere every contact is a candidate and there is no arrival.
+    assert compile_query(parse("INTERACTION(EmailOpened, EmailOpened_ContactLink).HAVING(COUNT() == 0)"), now=NOW,
+                         ingested_after=arrived)[0].startswith("SELECT c.contact_id FROM interactions_contact AS c")
+
+
 @pytest.mark.parametrize("dialect, value", [("postgresql", Decimal("7.5")), ("sqlite", 7.5)])
 def test_set_operations_and_live_segments(dialect, value):
     text = "SEGMENT(a) EXCEPT INTERACTION(SurveyResponse, SurveyResponse_ContactLink).HAVING(AVG(Score) > 7.5)"
