@@ -23,7 +23,7 @@ from django.test import Client
 from interactions.models import ApiToken
 from segments import roles
 
-from .measure import best_of, ms, scalar
+from .measure import best_of, delete_ingested_since, ms, scalar
 
 API_BATCH = 10_000  # objects per request: about 2 MB of EmailOpened, well inside INGEST_MAX_BYTES
 
@@ -45,11 +45,6 @@ def benchmark_import(rows: list[dict], *, repeat: int, prefix: str, write: Calla
     write("")
 
 
-def _delete_since(started_at) -> None:
-    scalar("WITH d AS (DELETE FROM interactions_emailopened WHERE ingested_at >= %s RETURNING 1) "
-           "SELECT COUNT(*) FROM d", [started_at])
-
-
 def _import_jsonl(rows, tidy) -> float:
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as handle:
         handle.writelines(json.dumps(r) + "\n" for r in rows)
@@ -61,7 +56,7 @@ def _import_jsonl(rows, tidy) -> float:
         return time.perf_counter() - started
     finally:
         os.unlink(path)
-        _delete_since(started_at)
+        delete_ingested_since(["interactions_emailopened"], started_at)
         tidy()
 
 
@@ -87,7 +82,7 @@ def _ingest_api(rows, prefix, tidy) -> float:
                     raise CommandError(f"the ingest API answered {response.status_code}: {response.content[:300]!r}")
             return time.perf_counter() - started
     finally:
-        _delete_since(started_at)
+        delete_ingested_since(["interactions_emailopened"], started_at)
         user.delete()
         if made:
             group.delete()

@@ -30,6 +30,12 @@ def scalar(sql, params=()):
         return cursor.fetchone()[0]
 
 
+def delete_ingested_since(tables, since) -> None:
+    """Delete what the benchmark ingested into `tables` from `since` (the database's clock) on."""
+    for table in tables:
+        scalar(f"WITH d AS (DELETE FROM {table} WHERE ingested_at >= %s RETURNING 1) SELECT COUNT(*) FROM d", [since])
+
+
 def count_of(sql, params):
     return lambda: scalar(f"SELECT COUNT(*) FROM ({sql}) AS q", params)
 

@@ -137,4 +137,3 @@ def test_the_segments_section_writes_every_shapes_figures_as_json(tmp_path):
     assert isinstance(filtered, float) or filtered == "timed out"
     assert results["shapes"]["lifetime count"]["per_clause"] is None
     assert results["shapes"]["compound"]["best_sql_name"] is None
-

@@ -29,7 +29,16 @@ from designer.management import limits_benchmark as limits
 from designer.management.designer_benchmark import benchmark_round_trip
 from designer.management.feedback_benchmark import benchmark_feedback, issue_shapes
 from designer.management.import_benchmark import benchmark_import
-from designer.management.measure import best_of, count_of, ms, refresh_and_check, scalar, shown, stored
+from designer.management.measure import (
+    best_of,
+    count_of,
+    delete_ingested_since,
+    ms,
+    refresh_and_check,
+    scalar,
+    shown,
+    stored,
+)
 from designer.management.profile_benchmark import benchmark_profiles
 from designer.management.scales_benchmark import benchmark_scales, write_results
 from designer.management.workers_benchmark import benchmark_workers
@@ -345,12 +354,9 @@ class Command(BaseCommand):
                           f"{fetches[2]:,}\n")
         limits.measure_options(self.stdout, now=self.now, repeat=self.repeat, ms=ms)
         self.stdout.write("")
-        for table in {interaction_type(t).table for t in _TYPES_IN_USE}:
-            scalar(f"WITH d AS (DELETE FROM {table} WHERE ingested_at >= %s RETURNING 1) SELECT COUNT(*) FROM d",
-                   [refresh_start])
+        delete_ingested_since({interaction_type(t).table for t in _TYPES_IN_USE}, refresh_start)
         Segment.objects.filter(name__startswith=PREFIX).delete()
-        maintenance.vacuum_needed()
-        self.rebuild_brin()
+        self.tidy()
         if self.results_json:
             write_results(self.results_json, database=connection.settings_dict["NAME"], contacts=self.contacts,
                           shapes=figures)
@@ -384,9 +390,7 @@ class Command(BaseCommand):
         try:
             benchmark_workers(out=self.stdout, arrive=self._arrive, prefix=PREFIX, burst=refresh_rows, **self.workers)
         finally:
-            for table in {interaction_type(t).table for t in _TYPES_IN_USE}:
-                scalar(f"WITH d AS (DELETE FROM {table} WHERE ingested_at >= %s RETURNING 1) SELECT COUNT(*) FROM d",
-                       [refresh_start])
+            delete_ingested_since({interaction_type(t).table for t in _TYPES_IN_USE}, refresh_start)
             maintenance.vacuum_needed()
 
     def _arrive(self, n):
